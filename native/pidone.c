@@ -1,0 +1,547 @@
+// pidone's native addon: the few process primitives Node does not expose.
+//
+// - spawn():   fork/exec with exact init semantics (own process group or session, TTY
+//              foreground hand-off, every signal disposition reset, empty mask, no stray fds,
+//              user/groups/umask/cwd) and exec errors reported with the step that failed.
+//              libuv's spawn drops supplementary groups and cannot hand over the TTY.
+// - reap():    collect exited children that libuv does not own, without ever stealing one
+//              that it does (its 'exit' event would be lost: see libuv uv__wait_children).
+// - subreaper(), procTable(), watchSignals() for real-time signals, which Node cannot catch.
+//
+// Everything between fork() and exec() in the child is async-signal-safe: the parent is
+// multi-threaded (V8, libuv pool), so the child may not malloc or take locks.
+#include <node_api.h>
+#include <uv.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define CHECK(call)                                                       \
+  do {                                                                    \
+    if ((call) != napi_ok) {                                              \
+      napi_throw_error(env, NULL, "pidone addon: N-API call failed: " #call); \
+      return NULL;                                                        \
+    }                                                                     \
+  } while (0)
+
+static napi_value throw_errno(napi_env env, int err, const char *syscall) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "%s: %s", syscall, strerror(err));
+  napi_value code, message, error;
+  const char *name = "EUNKNOWN";
+  switch (err) {
+    case ENOENT: name = "ENOENT"; break;
+    case EACCES: name = "EACCES"; break;
+    case EPERM: name = "EPERM"; break;
+    case ENOTDIR: name = "ENOTDIR"; break;
+    case ENOEXEC: name = "ENOEXEC"; break;
+    case E2BIG: name = "E2BIG"; break;
+    case ENOMEM: name = "ENOMEM"; break;
+    case EAGAIN: name = "EAGAIN"; break;
+    case EINVAL: name = "EINVAL"; break;
+    case ECHILD: name = "ECHILD"; break;
+    case ESRCH: name = "ESRCH"; break;
+    case EISDIR: name = "EISDIR"; break;
+    case ELOOP: name = "ELOOP"; break;
+    case ENAMETOOLONG: name = "ENAMETOOLONG"; break;
+    case ETXTBSY: name = "ETXTBSY"; break;
+    case EMFILE: name = "EMFILE"; break;
+  }
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, code, message, &error);
+  napi_value v;
+  napi_create_int32(env, err, &v);
+  napi_set_named_property(env, error, "errno", v);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, error, "syscall", v);
+  napi_throw(env, error);
+  return NULL;
+}
+
+// ---- small argument helpers -------------------------------------------------------------
+
+static char *get_string(napi_env env, napi_value v) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return NULL;
+  char *s = malloc(len + 1);
+  if (!s) return NULL;
+  napi_get_value_string_utf8(env, v, s, len + 1, &len);
+  return s;
+}
+
+// A JS string[] as a NULL-terminated char*[]; `extra` spare leading slots for the sh fallback.
+static char **get_string_array(napi_env env, napi_value arr, size_t extra) {
+  uint32_t n = 0;
+  if (napi_get_array_length(env, arr, &n) != napi_ok) return NULL;
+  char **out = calloc(n + extra + 1, sizeof(char *));
+  if (!out) return NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    napi_get_element(env, arr, i, &el);
+    out[i + extra] = get_string(env, el);
+    if (!out[i + extra]) return NULL;
+  }
+  return out;
+}
+
+static void free_string_array(char **a) {
+  if (!a) return;
+  for (char **p = a; *p; p++) free(*p);
+  free(a);
+}
+
+static int get_int_prop(napi_env env, napi_value obj, const char *key, int fallback) {
+  bool has = false;
+  napi_has_named_property(env, obj, key, &has);
+  if (!has) return fallback;
+  napi_value v;
+  napi_valuetype t;
+  napi_get_named_property(env, obj, key, &v);
+  napi_typeof(env, v, &t);
+  if (t != napi_number) return fallback;
+  int32_t out = fallback;
+  napi_get_value_int32(env, v, &out);
+  return out;
+}
+
+static napi_value get_prop(napi_env env, napi_value obj, const char *key) {
+  bool has = false;
+  napi_has_named_property(env, obj, key, &has);
+  if (!has) return NULL;
+  napi_value v;
+  napi_valuetype t;
+  napi_get_named_property(env, obj, key, &v);
+  napi_typeof(env, v, &t);
+  return (t == napi_undefined || t == napi_null) ? NULL : v;
+}
+
+// ---- spawn --------------------------------------------------------------------------------
+
+enum stage { STAGE_SETSID = 1, STAGE_SETPGID, STAGE_STDIO, STAGE_CHDIR, STAGE_UMASK,
+             STAGE_SETGROUPS, STAGE_SETGID, STAGE_SETUID, STAGE_EXEC };
+static const char *stage_names[] = { "", "setsid", "setpgid", "dup2", "chdir", "umask",
+                                     "setgroups", "setgid", "setuid", "execve" };
+
+struct child_error { int stage; int err; };
+
+static void child_fail(int fd, int stage) {
+  struct child_error e = { stage, errno };
+  ssize_t r;
+  do { r = write(fd, &e, sizeof e); } while (r < 0 && errno == EINTR);
+  _exit(127);
+}
+
+// Mark every fd >= 3 close-on-exec: the program must inherit nothing of pidone but 0, 1, 2.
+static void cloexec_from_3(void) {
+  if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  long max = sysconf(_SC_OPEN_MAX);
+  if (max < 0 || max > 65536) max = 65536;
+  for (int fd = 3; fd < max; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+// spawn({ file, argv, envp, cwd?, umask?, uid?, gid?, groups?, pgroup: 0 none | 1 own group |
+//         2 new session, foreground: bool, stdio: [fd0, fd1, fd2] (-1 = inherit) }) -> pid
+static napi_value Spawn(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value opts;
+  CHECK(napi_get_cb_info(env, info, &argc, &opts, NULL, NULL));
+  if (argc < 1) { napi_throw_type_error(env, NULL, "spawn(options) expected"); return NULL; }
+
+  napi_value v;
+  char *file = (v = get_prop(env, opts, "file")) ? get_string(env, v) : NULL;
+  // Two spare leading slots let a script without #! be run as `/bin/sh file args` (execvp does).
+  char **argv = (v = get_prop(env, opts, "argv")) ? get_string_array(env, v, 2) : NULL;
+  char **envp = (v = get_prop(env, opts, "envp")) ? get_string_array(env, v, 0) : NULL;
+  char *cwd = (v = get_prop(env, opts, "cwd")) ? get_string(env, v) : NULL;
+  int mask = get_int_prop(env, opts, "umask", -1);
+  int uid = get_int_prop(env, opts, "uid", -1);
+  int gid = get_int_prop(env, opts, "gid", -1);
+  int pgroup = get_int_prop(env, opts, "pgroup", 1);
+  bool foreground = false;
+  if ((v = get_prop(env, opts, "foreground"))) napi_get_value_bool(env, v, &foreground);
+  int stdio[3] = { -1, -1, -1 };
+  if ((v = get_prop(env, opts, "stdio"))) {
+    for (uint32_t i = 0; i < 3; i++) {
+      napi_value el;
+      napi_get_element(env, v, i, &el);
+      napi_valuetype t;
+      napi_typeof(env, el, &t);
+      if (t == napi_number) napi_get_value_int32(env, el, &stdio[i]);
+    }
+  }
+  gid_t groups[256];
+  int ngroups = -1;
+  if ((v = get_prop(env, opts, "groups"))) {
+    uint32_t n = 0;
+    napi_get_array_length(env, v, &n);
+    if (n > 256) n = 256;
+    ngroups = (int)n;
+    for (uint32_t i = 0; i < n; i++) {
+      napi_value el;
+      int32_t g = 0;
+      napi_get_element(env, v, i, &el);
+      napi_get_value_int32(env, el, &g);
+      groups[i] = (gid_t)g;
+    }
+  }
+
+  napi_value result = NULL;
+  if (!file || !argv || !argv[2] || !envp) {
+    napi_throw_type_error(env, NULL, "spawn: file, argv (non-empty) and envp are required");
+    goto done;
+  }
+
+  int errpipe[2];
+  if (pipe2(errpipe, O_CLOEXEC) != 0) { throw_errno(env, errno, "pipe2"); goto done; }
+
+  // Block everything across fork so no handler of ours runs in the child before exec.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(errpipe[0]);
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int s = 1; s < NSIG; s++) {
+      if (s == SIGKILL || s == SIGSTOP) continue;
+      sigaction(s, &dfl, NULL);  // EINVAL for glibc's reserved 32/33 is fine
+    }
+    if (pgroup == 2) {
+      if (setsid() < 0) child_fail(errpipe[1], STAGE_SETSID);
+    } else if (pgroup == 1) {
+      if (setpgid(0, 0) < 0) child_fail(errpipe[1], STAGE_SETPGID);
+      // Like tini: give the terminal's foreground to the program so an interactive shell
+      // keeps job control. SIGTTOU is still blocked here, so this cannot stop us.
+      if (foreground) tcsetpgrp(STDIN_FILENO, getpid());
+    }
+    // Node marks its own 0-2 close-on-exec, so inheriting them means clearing the flag.
+    for (int i = 0; i < 3; i++) {
+      if (stdio[i] < 0 || stdio[i] == i) { fcntl(i, F_SETFD, 0); continue; }
+      if (dup2(stdio[i], i) < 0) child_fail(errpipe[1], STAGE_STDIO);
+    }
+    if (mask >= 0) umask((mode_t)mask);
+    if (ngroups >= 0 && setgroups((size_t)ngroups, groups) < 0) child_fail(errpipe[1], STAGE_SETGROUPS);
+    if (gid >= 0 && setgid((gid_t)gid) < 0) child_fail(errpipe[1], STAGE_SETGID);
+    if (uid >= 0 && setuid((uid_t)uid) < 0) child_fail(errpipe[1], STAGE_SETUID);
+    // chdir after dropping privileges, so the program's user must be able to enter it.
+    if (cwd && chdir(cwd) < 0) child_fail(errpipe[1], STAGE_CHDIR);
+    cloexec_from_3();
+    sigset_t empty;
+    sigemptyset(&empty);
+    sigprocmask(SIG_SETMASK, &empty, NULL);
+    execve(file, argv + 2, envp);
+    if (errno == ENOEXEC) {
+      argv[0] = "/bin/sh";
+      argv[1] = file;
+      execve("/bin/sh", argv, envp);
+      errno = ENOEXEC;
+    }
+    child_fail(errpipe[1], STAGE_EXEC);
+  }
+  int fork_err = errno;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  close(errpipe[1]);
+  if (pid < 0) {
+    close(errpipe[0]);
+    throw_errno(env, fork_err, "fork");
+    goto done;
+  }
+  // Also from the parent, so a signal to -pid right after spawn() cannot miss the group.
+  if (pgroup == 1) setpgid(pid, pid);
+
+  struct child_error ce;
+  ssize_t r;
+  do { r = read(errpipe[0], &ce, sizeof ce); } while (r < 0 && errno == EINTR);
+  close(errpipe[0]);
+  if (r == (ssize_t)sizeof ce) {
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    throw_errno(env, ce.err, stage_names[ce.stage]);
+    goto done;
+  }
+  napi_create_int32(env, pid, &result);
+
+done:
+  free(file);
+  free(cwd);
+  free_string_array(envp);
+  if (argv) {
+    argv[0] = argv[1] = NULL;  // the sh fallback slots are not ours to free
+    for (char **p = argv + 2; *p; p++) free(*p);
+    free(argv);
+  }
+  return result;
+}
+
+// ---- reaping ------------------------------------------------------------------------------
+
+static bool in_set(const int32_t *set, size_t n, pid_t pid) {
+  for (size_t i = 0; i < n; i++) if (set[i] == pid) return true;
+  return false;
+}
+
+// Reads "/proc/<pid>/stat": fills ppid and state. The comm field may hold ')' and spaces,
+// so parse from the last ')'.
+static bool read_stat(const char *pidname, pid_t *ppid, char *state) {
+  char path[64], buf[512];
+  snprintf(path, sizeof path, "/proc/%s/stat", pidname);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return false;
+  buf[n] = 0;
+  char *p = strrchr(buf, ')');
+  if (!p) return false;
+  int pp = 0;
+  if (sscanf(p + 1, " %c %d", state, &pp) != 2) return false;
+  *ppid = pp;
+  return true;
+}
+
+static void push_status(int32_t *out, size_t *len, pid_t pid, int status) {
+  out[(*len)++] = pid;
+  out[(*len)++] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  out[(*len)++] = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+// reap(owned: Int32Array) -> Int32Array of [pid, code (-1 if signalled), signal]*.
+// Fast path: waitid(WNOWAIT) peeks at one zombie; if it is ours, reap it and look again.
+// If the peeked zombie belongs to libuv (pid in `owned`), fall back to scanning /proc for
+// zombie children, so one libuv zombie never hides the others.
+static napi_value Reap(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  CHECK(napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  const int32_t *owned = NULL;
+  size_t nowned = 0;
+  if (argc >= 1) {
+    bool is_ta = false;
+    napi_is_typedarray(env, arg, &is_ta);
+    if (is_ta) {
+      napi_typedarray_type t;
+      void *data;
+      napi_get_typedarray_info(env, arg, &t, &nowned, &data, NULL, NULL);
+      if (t == napi_int32_array) owned = data; else nowned = 0;
+    }
+  }
+  size_t cap = 192, len = 0;
+  int32_t *out = malloc(cap * sizeof(int32_t));
+  if (!out) { napi_throw_error(env, NULL, "reap: out of memory"); return NULL; }
+  bool scan = false;
+  for (;;) {
+    if (len + 3 > cap) {
+      cap *= 2;
+      int32_t *grown = realloc(out, cap * sizeof(int32_t));
+      if (!grown) break;
+      out = grown;
+    }
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid == 0) break;
+    if (in_set(owned, nowned, si.si_pid)) { scan = true; break; }
+    int status;
+    if (waitpid(si.si_pid, &status, WNOHANG) == si.si_pid) push_status(out, &len, si.si_pid, status);
+  }
+  if (scan) {
+    pid_t self = getpid();
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+      if (de->d_name[0] < '1' || de->d_name[0] > '9') continue;
+      pid_t ppid;
+      char state;
+      if (!read_stat(de->d_name, &ppid, &state) || ppid != self || state != 'Z') continue;
+      pid_t pid = (pid_t)atoi(de->d_name);
+      if (in_set(owned, nowned, pid)) continue;
+      if (len + 3 > cap) {
+        cap *= 2;
+        int32_t *grown = realloc(out, cap * sizeof(int32_t));
+        if (!grown) break;
+        out = grown;
+      }
+      int status;
+      if (waitpid(pid, &status, WNOHANG) == pid) push_status(out, &len, pid, status);
+    }
+    if (d) closedir(d);
+  }
+  napi_value ab, ta;
+  void *data;
+  napi_create_arraybuffer(env, len * sizeof(int32_t), &data, &ab);
+  if (len) memcpy(data, out, len * sizeof(int32_t));
+  free(out);
+  napi_create_typedarray(env, napi_int32_array, len, ab, 0, &ta);
+  return ta;
+}
+
+// procTable() -> Int32Array of [pid, ppid, state char code]* for every process we can see.
+static napi_value ProcTable(napi_env env, napi_callback_info info) {
+  size_t cap = 384, len = 0;
+  int32_t *out = malloc(cap * sizeof(int32_t));
+  DIR *d = opendir("/proc");
+  if (!d || !out) {
+    free(out);
+    if (d) closedir(d);
+    return throw_errno(env, errno ? errno : ENOMEM, "opendir /proc");
+  }
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (de->d_name[0] < '1' || de->d_name[0] > '9') continue;
+    pid_t ppid;
+    char state;
+    if (!read_stat(de->d_name, &ppid, &state)) continue;
+    if (len + 3 > cap) {
+      cap *= 2;
+      int32_t *grown = realloc(out, cap * sizeof(int32_t));
+      if (!grown) break;
+      out = grown;
+    }
+    out[len++] = atoi(de->d_name);
+    out[len++] = ppid;
+    out[len++] = state;
+  }
+  closedir(d);
+  napi_value ab, ta;
+  void *data;
+  napi_create_arraybuffer(env, len * sizeof(int32_t), &data, &ab);
+  if (len) memcpy(data, out, len * sizeof(int32_t));
+  free(out);
+  napi_create_typedarray(env, napi_int32_array, len, ab, 0, &ta);
+  return ta;
+}
+
+static napi_value SetSubreaper(napi_env env, napi_callback_info info) {
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return throw_errno(env, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
+  napi_value t;
+  napi_get_boolean(env, true, &t);
+  return t;
+}
+
+// pipe() -> [readFd, writeFd], both close-on-exec (spawn's dup2 onto 0-2 clears the flag).
+static napi_value Pipe(napi_env env, napi_callback_info info) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return throw_errno(env, errno, "pipe2");
+  napi_value arr, a, b;
+  napi_create_array_with_length(env, 2, &arr);
+  napi_create_int32(env, fds[0], &a);
+  napi_create_int32(env, fds[1], &b);
+  napi_set_element(env, arr, 0, a);
+  napi_set_element(env, arr, 1, b);
+  return arr;
+}
+
+// ---- real-time signals ----------------------------------------------------------------------
+// Node cannot listen to SIGRTMIN..SIGRTMAX. The handler only counts and wakes the loop with
+// uv_async_send, which is async-signal-safe; the JS callback runs on the main thread.
+
+#define MAX_SIG 65
+static atomic_int rt_pending[MAX_SIG];
+static uv_async_t rt_async;
+static bool rt_started = false;
+static napi_env rt_env;
+static napi_ref rt_callback;
+static napi_async_context rt_context;
+
+static void rt_handler(int sig) {
+  int saved = errno;
+  if (sig > 0 && sig < MAX_SIG) atomic_fetch_add(&rt_pending[sig], 1);
+  uv_async_send(&rt_async);
+  errno = saved;
+}
+
+static void rt_deliver(uv_async_t *handle) {
+  napi_env env = rt_env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value cb, recv, argv[1], ignored;
+  napi_get_reference_value(env, rt_callback, &cb);
+  napi_get_global(env, &recv);  // make_callback needs an object as `this`
+  for (int s = 1; s < MAX_SIG; s++) {
+    int n = atomic_exchange(&rt_pending[s], 0);
+    for (int i = 0; i < n; i++) {
+      napi_create_int32(env, s, &argv[0]);
+      napi_make_callback(env, rt_context, recv, cb, 1, argv, &ignored);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+// watchSignals(signos: number[], callback(signo)) -> undefined. Once per process.
+static napi_value WatchSignals(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (rt_started) { napi_throw_error(env, NULL, "watchSignals: already watching"); return NULL; }
+  uv_loop_t *loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  if (uv_async_init(loop, &rt_async, rt_deliver) != 0) { napi_throw_error(env, NULL, "uv_async_init failed"); return NULL; }
+  uv_unref((uv_handle_t *)&rt_async);  // a signal watcher must not keep pidone alive
+  rt_env = env;
+  CHECK(napi_create_reference(env, args[1], 1, &rt_callback));
+  napi_value name;
+  napi_create_string_utf8(env, "pidone:signal", NAPI_AUTO_LENGTH, &name);
+  CHECK(napi_async_init(env, NULL, name, &rt_context));
+  rt_started = true;
+  uint32_t n = 0;
+  napi_get_array_length(env, args[0], &n);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = rt_handler;
+  sa.sa_flags = SA_RESTART;
+  sigfillset(&sa.sa_mask);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    int32_t s = 0;
+    napi_get_element(env, args[0], i, &el);
+    napi_get_value_int32(env, el, &s);
+    if (s > 0 && s < MAX_SIG && sigaction(s, &sa, NULL) != 0) return throw_errno(env, errno, "sigaction");
+  }
+  return NULL;
+}
+
+static napi_value Constants(napi_env env) {
+  napi_value obj, v;
+  napi_create_object(env, &obj);
+  napi_create_int32(env, SIGRTMIN, &v);
+  napi_set_named_property(env, obj, "SIGRTMIN", v);
+  napi_create_int32(env, SIGRTMAX, &v);
+  napi_set_named_property(env, obj, "SIGRTMAX", v);
+  return obj;
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    { "spawn", NULL, Spawn, NULL, NULL, NULL, napi_default, NULL },
+    { "reap", NULL, Reap, NULL, NULL, NULL, napi_default, NULL },
+    { "procTable", NULL, ProcTable, NULL, NULL, NULL, napi_default, NULL },
+    { "setChildSubreaper", NULL, SetSubreaper, NULL, NULL, NULL, napi_default, NULL },
+    { "pipe", NULL, Pipe, NULL, NULL, NULL, napi_default, NULL },
+    { "watchSignals", NULL, WatchSignals, NULL, NULL, NULL, napi_default, NULL },
+    { "constants", NULL, NULL, NULL, NULL, Constants(env), napi_enumerable, NULL },
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,51 @@
+// Loads the native addon (native/pidone.c). pidone must still run without it, minus what only
+// the addon can do (orphan reaping, real-time signals, exact spawn semantics), so loading
+// never throws: it returns the addon or the reason it could not be loaded.
+import { existsSync } from 'node:fs';
+
+export interface SpawnRequest {
+  file: string;
+  argv: readonly string[];
+  envp: readonly string[];
+  cwd?: string;
+  umask?: number;
+  uid?: number;
+  gid?: number;
+  groups?: readonly number[];
+  /** 0: stay in pidone's group, 1: own process group (setpgid), 2: own session (setsid). */
+  pgroup: 0 | 1 | 2;
+  /** Hand the terminal on fd 0 to the new group (tini's tcsetpgrp). */
+  foreground?: boolean;
+  /** fds to place on 0, 1, 2 in the child; -1 inherits pidone's. */
+  stdio?: readonly [number, number, number];
+}
+
+export interface Addon {
+  /** fork/exec; returns the pid or throws an Error with code (ENOENT...) and syscall (the failed step). */
+  spawn(req: SpawnRequest): number;
+  /** Reaps exited children not listed in `owned`; returns [pid, code (-1 if signalled), signal]*. */
+  reap(owned: Int32Array): Int32Array;
+  /** [pid, ppid, state char code]* for every visible process. */
+  procTable(): Int32Array;
+  setChildSubreaper(): boolean;
+  /** [readFd, writeFd], both close-on-exec. */
+  pipe(): [number, number];
+  /** Installs a handler for these (real-time) signals; fn runs on the main thread. */
+  watchSignals(signals: readonly number[], fn: (signal: number) => void): void;
+  readonly constants: { readonly SIGRTMIN: number; readonly SIGRTMAX: number };
+}
+
+export type AddonLoad = { addon: Addon; path: string } | { addon: null; reason: string };
+
+/** Loads the first addon file that exists among the candidates. */
+export function loadAddon(candidates: readonly string[]): AddonLoad {
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) return { addon: null, reason: `pidone.node not found (looked in ${candidates.join(', ')})` };
+  try {
+    const module = { exports: {} as Addon };
+    process.dlopen(module, found);
+    return { addon: module.exports, path: found };
+  } catch (err) {
+    return { addon: null, reason: `${found}: ${(err as Error).message}` };
+  }
+}

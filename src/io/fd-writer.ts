@@ -1,0 +1,160 @@
+// An ordered, non-blocking writer to a file descriptor (pidone's stdout, usually fd 1).
+//
+// Why not process.stdout: Node writes to a stdout pipe synchronously on Linux, so a slow
+// reader of pidone's output would freeze the event loop (control socket, signals, timers).
+// Here each batch goes through fs.writev, which runs on libuv's thread pool: a blocking fd
+// blocks a pool thread, never the loop. While one batch is in flight, new buffers queue up and
+// leave together in the next writev, so a busy sink makes few, large writes.
+//
+// Failure policy: EAGAIN (the fd was made non-blocking by someone sharing it) is retried with
+// a short backoff; a partial write is resumed; EPIPE or any other error marks the writer
+// broken: queued and future data is dropped (write() keeps returning true so nothing waits on
+// it) and onBroken is called once. The process goes on supervising.
+import { writev } from 'node:fs';
+
+/** Buffers per writev call (Linux IOV_MAX is 1024). */
+const MAX_IOV = 1024;
+const RETRY_MIN_MS = 1;
+const RETRY_MAX_MS = 50;
+
+export interface FdWriterOptions {
+  readonly fd: number;
+  /** write() returns false once this many bytes are queued or in flight. */
+  readonly highWaterMark?: number;
+  /** Called when the queue fell to half the high-water mark after write() returned false. */
+  readonly onDrain?: () => void;
+  /** Called once when the fd fails for good (EPIPE, EBADF...); later data is dropped. */
+  readonly onBroken?: (err: NodeJS.ErrnoException) => void;
+}
+
+/** Ordered async writer with backpressure over a raw fd. */
+export class FdWriter {
+  private readonly fd: number;
+  private readonly hwm: number;
+  private readonly onDrain: () => void;
+  private readonly onBroken: (err: NodeJS.ErrnoException) => void;
+  private queue: Buffer[] = [];
+  private queued = 0;
+  private inFlight = 0;
+  private writing = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private kickScheduled = false;
+  private retryMs = RETRY_MIN_MS;
+  private needDrain = false;
+  private isBroken = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(opts: FdWriterOptions) {
+    this.fd = opts.fd;
+    this.hwm = opts.highWaterMark ?? 1024 * 1024;
+    this.onDrain = opts.onDrain ?? (() => {});
+    this.onBroken = opts.onBroken ?? (() => {});
+  }
+
+  /** Bytes queued or being written. */
+  get pending(): number {
+    return this.queued + this.inFlight;
+  }
+
+  /** True after a fatal write error: everything written since is dropped. */
+  get broken(): boolean {
+    return this.isBroken;
+  }
+
+  /** Queues buf (it must not be modified afterwards); false means "stop producing until onDrain". */
+  write(buf: Buffer): boolean {
+    if (this.isBroken) return true;
+    if (buf.length > 0) {
+      this.queue.push(buf);
+      this.queued += buf.length;
+      if (!this.writing && this.retryTimer === null && !this.kickScheduled) {
+        // Start on setImmediate, after this poll phase: the chunks of every pipe that became
+        // readable together leave in one writev instead of one thread-pool round trip each.
+        this.kickScheduled = true;
+        setImmediate(() => {
+          this.kickScheduled = false;
+          if (!this.writing && this.retryTimer === null && this.queue.length > 0) this.kick();
+        });
+      }
+    }
+    if (this.pending >= this.hwm) {
+      this.needDrain = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Resolves when everything queued so far has been written (or dropped by a broken fd). */
+  flush(): Promise<void> {
+    if (this.pending === 0 || this.isBroken) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private kick(): void {
+    const bufs = this.queue.length <= MAX_IOV ? this.queue : this.queue.slice(0, MAX_IOV);
+    this.queue = bufs === this.queue ? [] : this.queue.slice(MAX_IOV);
+    let total = 0;
+    for (const b of bufs) total += b.length;
+    this.queued -= total;
+    this.inFlight = total;
+    this.writing = true;
+    writev(this.fd, bufs, null, (err, written) => this.done(err, written, bufs, total));
+  }
+
+  private done(err: NodeJS.ErrnoException | null, written: number, bufs: Buffer[], total: number): void {
+    this.writing = false;
+    this.inFlight = 0;
+    if (err && err.code !== 'EAGAIN') return this.fail(err);
+    if (err || written < total) {
+      // Put back what did not leave, in order, ahead of anything queued meanwhile.
+      const rest = unwritten(bufs, err ? 0 : written);
+      let restLen = 0;
+      for (const b of rest) restLen += b.length;
+      this.queue = rest.concat(this.queue);
+      this.queued += restLen;
+    }
+    if (err) {
+      // EAGAIN: the pipe is full and the fd non-blocking; poll until the reader catches up.
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (this.queue.length > 0 && !this.writing) this.kick();
+      }, this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    } else {
+      this.retryMs = RETRY_MIN_MS;
+      if (this.queue.length > 0) this.kick();
+    }
+    this.settle();
+  }
+
+  private fail(err: NodeJS.ErrnoException): void {
+    this.isBroken = true;
+    this.queue = [];
+    this.queued = 0;
+    this.settle();
+    this.onBroken(err);
+  }
+
+  /** Fires drain and idle notifications that the current queue size allows. */
+  private settle(): void {
+    if (this.needDrain && (this.isBroken || this.pending <= this.hwm / 2)) {
+      this.needDrain = false;
+      this.onDrain();
+    }
+    if ((this.pending === 0 || this.isBroken) && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}
+
+/** The parts of bufs after the first `written` bytes. */
+function unwritten(bufs: Buffer[], written: number): Buffer[] {
+  let skip = written;
+  let i = 0;
+  while (i < bufs.length && skip >= bufs[i]!.length) skip -= bufs[i++]!.length;
+  const rest = bufs.slice(i);
+  if (rest.length > 0 && skip > 0) rest[0] = rest[0]!.subarray(skip);
+  return rest;
+}

@@ -1,0 +1,159 @@
+// The sink's per-program state: padded/coloured prefixes, json bindings, tail rings and log
+// files. Adding or removing a program re-pads every prefix, because the
+// name column is as wide as the widest name.
+import type { ProgramSpec } from '../model/spec.ts';
+import { LogFile, type LogFileSpec } from './log-file.ts';
+import { isOwnOutput } from './own-output.ts';
+import { RingBuffer } from './ring-buffer.ts';
+import { jsonBindings } from './json-lines.ts';
+import { ColorAssigner, makePrefixes, nameWidth, type PrefixPair, type StreamName } from './prefix.ts';
+
+/** The log-related fields of a program (a ProgramSpec fits). */
+export type ProgramLogConfig = Pick<
+  ProgramSpec,
+  | 'name'
+  | 'redirect_stderr'
+  | 'stdout_logfile'
+  | 'stdout_logfile_maxbytes'
+  | 'stdout_logfile_backups'
+  | 'stderr_logfile'
+  | 'stderr_logfile_maxbytes'
+  | 'stderr_logfile_backups'
+>;
+
+export interface ProgramOut {
+  readonly name: string;
+  prefixes: Record<StreamName, PrefixPair>;
+  readonly jsonBindings: Record<StreamName, string>;
+  readonly rings: Record<StreamName, RingBuffer>;
+  files: Partial<Record<StreamName, LogFile>>;
+  /** The file specs the files were opened from, to see whether a reload changed them. */
+  fileKey: string;
+}
+
+export interface ProgramsOptions {
+  readonly colored: boolean;
+  readonly tailBytes: number;
+  readonly highWaterMark: number;
+  /** pidone's own output fds: a log file that is one of them is not a separate file. */
+  readonly ownFds: readonly number[];
+  readonly onFileError: (message: string) => void;
+  readonly onFileDrained: (file: LogFile) => void;
+}
+
+/** Registry of the programs the sink knows, keyed by process name. */
+export class Programs {
+  private readonly opts: ProgramsOptions;
+  private readonly byName = new Map<string, ProgramOut>();
+  private readonly colors = new ColorAssigner();
+  /** Files being closed after a reload or removal; flush() waits for them. */
+  private readonly closing = new Set<Promise<void>>();
+  width = nameWidth([]);
+
+  constructor(opts: ProgramsOptions) {
+    this.opts = opts;
+  }
+
+  get(name: string): ProgramOut | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Adds a program or updates its log files; returns its state. */
+  add(program: string | ProgramLogConfig): ProgramOut {
+    const name = typeof program === 'string' ? program : program.name;
+    let p = this.byName.get(name);
+    if (p === undefined) {
+      p = {
+        name,
+        prefixes: this.prefixesOf(name),
+        jsonBindings: { stdout: jsonBindings(name, 'stdout'), stderr: jsonBindings(name, 'stderr') },
+        rings: { stdout: new RingBuffer(this.opts.tailBytes), stderr: new RingBuffer(this.opts.tailBytes) },
+        files: {},
+        fileKey: '[]',
+      };
+      this.byName.set(name, p);
+      this.repad();
+    }
+    if (typeof program !== 'string') this.setFiles(p, program);
+    return p;
+  }
+
+  /** Forgets a program; its files are closed once what is queued is written. */
+  remove(name: string): void {
+    const p = this.byName.get(name);
+    if (p === undefined) return;
+    this.byName.delete(name);
+    this.colors.release(name);
+    this.closeFiles(p);
+    this.repad();
+  }
+
+  reopen(): void {
+    for (const p of this.byName.values()) for (const f of Object.values(p.files)) f.reopen();
+  }
+
+  async flush(): Promise<void> {
+    const waits: Promise<void>[] = [...this.closing];
+    for (const p of this.byName.values()) for (const f of Object.values(p.files)) waits.push(f.flush());
+    await Promise.all(waits);
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.byName.values()) this.closeFiles(p);
+    await Promise.all([...this.closing]);
+  }
+
+  private prefixesOf(name: string): Record<StreamName, PrefixPair> {
+    const color = this.opts.colored ? this.colors.colorOf(name) : null;
+    return {
+      stdout: makePrefixes(name, this.width, 'stdout', color),
+      stderr: makePrefixes(name, this.width, 'stderr', color),
+    };
+  }
+
+  private repad(): void {
+    const width = nameWidth(this.byName.keys());
+    if (width === this.width) return;
+    this.width = width;
+    for (const p of this.byName.values()) p.prefixes = this.prefixesOf(p.name);
+  }
+
+  private setFiles(p: ProgramOut, c: ProgramLogConfig): void {
+    const specs: Partial<Record<StreamName, LogFileSpec>> = {};
+    if (c.stdout_logfile !== null) {
+      specs.stdout = { path: c.stdout_logfile, maxbytes: c.stdout_logfile_maxbytes, backups: c.stdout_logfile_backups };
+    }
+    // With redirect_stderr the spawner gives stderr the stdout pipe: there is no stderr stream.
+    if (c.stderr_logfile !== null && !c.redirect_stderr) {
+      specs.stderr = { path: c.stderr_logfile, maxbytes: c.stderr_logfile_maxbytes, backups: c.stderr_logfile_backups };
+    }
+    const key = JSON.stringify([specs.stdout ?? null, specs.stderr ?? null]);
+    if (key === p.fileKey) return;
+    this.closeFiles(p);
+    p.fileKey = key;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const spec = specs[stream];
+      if (spec === undefined || isOwnOutput(spec.path, this.opts.ownFds)) continue;
+      const file: LogFile = new LogFile({
+        ...spec,
+        highWaterMark: this.opts.highWaterMark,
+        onError: this.opts.onFileError,
+        onDrain: () => this.opts.onFileDrained(file),
+      });
+      p.files[stream] = file;
+    }
+  }
+
+  private closeFiles(p: ProgramOut): void {
+    for (const f of Object.values(p.files)) {
+      // A closed file can no longer congest anything.
+      const done: Promise<void> = f.close().finally(() => {
+        this.closing.delete(done);
+        this.opts.onFileDrained(f);
+      });
+      this.closing.add(done);
+    }
+    p.files = {};
+    p.fileKey = '[]';
+  }
+}

@@ -1,0 +1,50 @@
+// The entry point, and the only module that reads argv, the environment and process state:
+// it picks the mode and hands each one what it needs.
+import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { USAGE, parseArgs } from './cli/args.ts';
+import { loadAddon } from './io/addon.ts';
+import { stderrLogger } from './single/logger.ts';
+import { runSingle } from './single/run.ts';
+
+/** Where the addon may be: beside the bundle, or in the source tree's build output. */
+function addonCandidates(): string[] {
+  const script = process.argv[1] ? realpathSync(process.argv[1]) : process.cwd();
+  const here = dirname(script);
+  const list = [join(here, 'pidone.node'), join(here, '..', 'native', 'build', 'Release', 'pidone.node')];
+  return process.env.PIDONE_ADDON ? [process.env.PIDONE_ADDON, ...list] : list;
+}
+
+function main(): void {
+  const inv = parseArgs(process.argv.slice(2), process.env);
+  switch (inv.mode) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    case 'version':
+      process.stdout.write(`pidone ${PIDONE_VERSION}\n`);
+      return;
+    case 'usage-error':
+      process.stderr.write(`pidone: ${inv.message}\n${USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    case 'single':
+      runSingle(
+        { program: inv.program, args: inv.args, subreaper: inv.common.subreaper, killGroup: inv.common.killGroup, zeroCodes: inv.common.zeroCodes, graceMs: inv.common.graceMs },
+        {
+          pid: process.pid,
+          env: process.env,
+          addon: loadAddon(addonCandidates()),
+          stdinIsTTY: process.stdin.isTTY === true,
+          log: stderrLogger(inv.common.verbosity),
+          exit: (code) => process.exit(code),
+        },
+      );
+      return;
+    default:
+      process.stderr.write(`pidone: ${inv.mode} mode is not available in this build yet\n`);
+      process.exitCode = 2;
+  }
+}
+
+main();

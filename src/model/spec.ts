@@ -1,0 +1,150 @@
+// The one vocabulary shared by config (which produces it), the supervisor core (which runs it)
+// and the control plane (which shows it). Plain readonly data; no behaviour, no I/O.
+//
+// Field names follow supervisord's, so an INI file's normalized values can be compared with
+// what real supervisord 4.2.5 computes, and `pidone check --json` prints these objects as is.
+// Durations are in seconds (numbers, fractions allowed).
+
+/** supervisord's autorestart: true (always), false (never), "unexpected" (exit code not in exitcodes). */
+export type Autorestart = true | false | 'unexpected';
+
+/** What a dependent waits for before it starts. */
+export type DependencyCondition = 'started' | 'ready' | 'completed' | 'completed_successfully';
+
+export type LogFormat = 'prefix' | 'json' | 'raw';
+export type ColorMode = 'auto' | 'always' | 'never';
+
+/** How pidone decides that a program is ready (RUNNING), beyond surviving `startsecs`. */
+export type ReadyCheck =
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'http'; readonly url: string }
+  | { readonly kind: 'exec'; readonly command: string | readonly string[] }
+  | { readonly kind: 'log'; readonly pattern: string } // a JavaScript RegExp source, matched per line
+  | { readonly kind: 'notify' }; // sd_notify READY=1 on $NOTIFY_SOCKET
+
+export interface ReadyProbe {
+  readonly check: ReadyCheck;
+  readonly initial_delay: number;
+  readonly interval: number;
+  readonly timeout: number;
+  /** Consecutive failures after which the probe has failed for good (program goes FATAL). */
+  readonly retries: number;
+}
+
+/**
+ * pidone's restart pacing (YAML `backoff:`): the delay before restart n is
+ * min(initial * 2^(n-1), max), applied to every automatic restart, and n resets to 0 once the
+ * program stayed up `reset_after` seconds. null means supervisord's rules exactly: delays of
+ * 1 s, 2 s, 3 s... only for exits while STARTING, and immediate restarts after RUNNING.
+ */
+export interface Backoff {
+  readonly initial: number;
+  readonly max: number;
+  readonly reset_after: number;
+}
+
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col?: number;
+}
+
+/** One process to supervise (after numprocs expansion). */
+export interface ProgramSpec {
+  /** Process name (supervisord's process_name after expansion), unique across the model. */
+  readonly name: string;
+  /** Group name: the [program:x] name, or the [group:g] it belongs to; YAML: the program key. */
+  readonly group: string;
+  /**
+   * As written. A string in INI is split like supervisord (shlex, no shell); a string in YAML
+   * runs under `/bin/sh -c`; a list is an exec-form argv. `shell` says which applies.
+   */
+  readonly command: string | readonly string[];
+  readonly shell: boolean;
+  readonly directory: string | null;
+  /** The merged environment (global under program), as supervisord merges it at parse time. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** User name (or numeric uid string) as written; resolved when pidone runs, not in `check`. */
+  readonly user: string | null;
+  readonly umask: number | null;
+
+  readonly autostart: boolean;
+  readonly autorestart: Autorestart;
+  readonly startsecs: number;
+  readonly startretries: number;
+  readonly exitcodes: readonly number[];
+  /** Signal name without "SIG", e.g. "TERM". */
+  readonly stopsignal: string;
+  readonly stopwaitsecs: number;
+  readonly stopasgroup: boolean;
+  readonly killasgroup: boolean;
+  readonly priority: number;
+
+  readonly redirect_stderr: boolean;
+  /** File path, "AUTO"-resolved path, or null for none (supervisord NONE/OFF). */
+  readonly stdout_logfile: string | null;
+  readonly stdout_logfile_maxbytes: number;
+  readonly stdout_logfile_backups: number;
+  readonly stderr_logfile: string | null;
+  readonly stderr_logfile_maxbytes: number;
+  readonly stderr_logfile_backups: number;
+  readonly serverurl: string | null;
+
+  // pidone extensions (YAML keys; the same names in INI)
+  /** Dependencies by process name (or group name, meaning every process of it). */
+  readonly depends_on: Readonly<Record<string, DependencyCondition>>;
+  readonly oneshot: boolean;
+  readonly ready: ReadyProbe | null;
+  readonly backoff: Backoff | null;
+  /** Consecutive automatic restarts allowed before FATAL; null = unlimited. */
+  readonly max_restarts: number | null;
+  readonly critical: boolean;
+  /** Signal names without "SIG" that pidone forwards to this program when it receives them. */
+  readonly forward_signals: readonly string[];
+
+  /** Where the program was defined, for runtime errors that point back at the config. */
+  readonly source: SourcePos;
+}
+
+export interface ControlSettings {
+  /** Unix socket path; null = pidone's default (/run/pidone.sock, else a per-user runtime path). */
+  readonly socket: string | null;
+  readonly socket_mode: number;
+  /** "host:port" for the optional TCP listener; null = none. */
+  readonly tcp: string | null;
+  readonly username: string | null;
+  /** Plain text or supervisord's "{SHA}hex" form. */
+  readonly password: string | null;
+  readonly token: string | null;
+}
+
+export interface Settings {
+  readonly log_format: LogFormat;
+  readonly timestamps: boolean;
+  readonly color: ColorMode;
+  /** Whole-shutdown deadline, after which everything left is SIGKILLed. */
+  readonly shutdown_timeout: number;
+  readonly control: ControlSettings;
+  /** supervisord's identifier (getIdentification). */
+  readonly identifier: string;
+  /** Where AUTO log files go (supervisord's childlogdir). */
+  readonly childlogdir: string;
+  readonly umask: number | null;
+  readonly directory: string | null;
+}
+
+export interface GroupSpec {
+  readonly name: string;
+  readonly priority: number;
+  /** Process names, in config order. */
+  readonly processes: readonly string[];
+}
+
+export interface Model {
+  /** Every process, in start order (dependency waves, then priority, then name). */
+  readonly programs: readonly ProgramSpec[];
+  readonly groups: readonly GroupSpec[];
+  readonly settings: Settings;
+  /** The config file that was loaded (absolute), and every file it included. */
+  readonly files: readonly string[];
+}

@@ -1,0 +1,165 @@
+// Single mode: `pidone [-s] [-g] [-e CODE]... [-v] -- PROGRAM [ARGS...]`, a tini replacement.
+// Starts one program, forwards signals to it, reaps every zombie, and exits with the
+// program's code, but only after the processes it left behind have been asked to stop
+// (SIGTERM, a grace period, SIGKILL): the kernel's SIGKILL at PID 1's exit cuts cleanup
+// mid-way, which is the main complaint against tini and dumb-init.
+import { spawn as nodeSpawn } from 'node:child_process';
+import type { ExitStatus } from '../core/ports.ts';
+import type { Addon, AddonLoad } from '../io/addon.ts';
+import { resolveExecutable } from '../io/executable.ts';
+import { descendantsOf } from '../io/proc-tree.ts';
+import { Reaper, exitCodeOf } from '../io/reaper.ts';
+import { FORWARDED_SIGNALS, signalName, signalNumber } from '../io/signals.ts';
+import type { Logger } from './logger.ts';
+
+export interface SingleOptions {
+  readonly program: string;
+  readonly args: readonly string[];
+  /** -s: register as child subreaper (done anyway when pidone is not PID 1). */
+  readonly subreaper: boolean;
+  /** -g: signal the child's whole process group, not only the child. */
+  readonly killGroup: boolean;
+  /** -e: exit codes reported as 0. */
+  readonly zeroCodes: ReadonlySet<number>;
+  /** Milliseconds the left-behind processes get between SIGTERM and SIGKILL. */
+  readonly graceMs: number;
+}
+
+export interface SingleHost {
+  readonly pid: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly addon: AddonLoad;
+  readonly stdinIsTTY: boolean;
+  readonly log: Logger;
+  exit(code: number): void;
+}
+
+/** Runs single mode until the program and everything it left behind are gone. */
+export function runSingle(opts: SingleOptions, host: SingleHost): void {
+  const { log } = host;
+  const addon = host.addon.addon;
+  const isInit = host.pid === 1;
+  if (!addon) {
+    const lost = `native addon unavailable (${host.addon.reason}): orphaned zombies will not be reaped and real-time signals are not forwarded`;
+    if (isInit) log.error(lost);
+    else log.warn(lost);
+  } else if (!isInit) {
+    try {
+      addon.setChildSubreaper();
+      log.debug('registered as child subreaper');
+    } catch (err) {
+      log.warn(`cannot become a child subreaper (${(err as Error).message}): orphans will not be reaped`);
+    }
+  }
+
+  const resolved = resolveExecutable(opts.program, host.env.PATH);
+  if (!resolved.ok) {
+    log.error(`cannot run ${resolved.message}`);
+    host.exit(resolved.code === 'ENOENT' ? 127 : 126);
+    return;
+  }
+
+  let child = 0;
+  let draining = false;
+  const reaper = addon ? new Reaper(addon, (pid, status) => log.debug(`reaped orphan ${pid} (${describe(status)})`)) : null;
+
+  const deliver = (signal: string): void => {
+    if (draining) {
+      if (addon) for (const pid of descendantsOf(host.pid, addon.procTable())) trySignal(pid, signal);
+      return;
+    }
+    if (child === 0) return;
+    log.debug(`forwarding SIG${/^\d+$/.test(signal) ? signalName(Number(signal)) : signal} to ${opts.killGroup ? 'process group ' : ''}${child}`);
+    trySignal(opts.killGroup ? -child : child, signal);
+  };
+  for (const name of FORWARDED_SIGNALS) process.on(`SIG${name}` as NodeJS.Signals, () => deliver(name));
+  if (addon) {
+    const { SIGRTMIN, SIGRTMAX } = addon.constants;
+    const rt: number[] = [];
+    for (let s = SIGRTMIN; s <= SIGRTMAX; s++) rt.push(s);
+    addon.watchSignals(rt, (num) => deliver(String(num)));
+  }
+
+  const finish = (status: ExitStatus): void => {
+    let code = exitCodeOf(status, signalNumber) % 256;
+    log.info(`${opts.program} (pid ${child}) ${describe(status)}`);
+    if (opts.zeroCodes.has(code)) code = 0;
+    drainThenExit(code);
+  };
+
+  const drainThenExit = (code: number): void => {
+    draining = true;
+    const left = addon ? descendantsOf(host.pid, addon.procTable()) : [];
+    if (left.length === 0 || !reaper) return host.exit(code);
+    log.info(`${left.length} process(es) left behind: sending SIGTERM, SIGKILL in ${opts.graceMs} ms`);
+    for (const pid of left) {
+      trySignal(pid, 'TERM');
+      trySignal(pid, 'CONT'); // a stopped process must wake up to act on TERM
+    }
+    const done = (): boolean => {
+      reaper.reapNow();
+      if (descendantsOf(host.pid, addon!.procTable()).length > 0) return false;
+      host.exit(code);
+      return true;
+    };
+    const kill = setTimeout(() => {
+      const stubborn = descendantsOf(host.pid, addon!.procTable());
+      if (stubborn.length > 0) log.warn(`killing ${stubborn.length} process(es) that outlived the grace period: ${stubborn.join(' ')}`);
+      for (const pid of stubborn) trySignal(pid, 'KILL');
+      // Something stuck in uninterruptible sleep cannot hold the exit hostage forever.
+      setTimeout(() => host.exit(code), 1000);
+    }, opts.graceMs);
+    process.on('SIGCHLD', () => {
+      if (done()) clearTimeout(kill);
+    });
+    done();
+  };
+
+  if (addon && reaper) {
+    reaper.start();
+    try {
+      child = addon.spawn({
+        file: resolved.path,
+        argv: [opts.program, ...opts.args],
+        envp: envList(host.env),
+        pgroup: 1,
+        foreground: host.stdinIsTTY,
+      });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      log.error(`cannot run ${opts.program}: ${e.syscall ?? 'exec'}: ${e.code}`);
+      host.exit(e.code === 'ENOENT' ? 127 : 126);
+      return;
+    }
+    reaper.watch(child, finish);
+    log.debug(`spawned ${opts.program} with pid ${child}`);
+  } else {
+    // Without the addon, libuv spawns: a new session instead of a foreground process group.
+    const proc = nodeSpawn(resolved.path, opts.args, { stdio: 'inherit', detached: true, argv0: opts.program });
+    proc.on('error', (err: NodeJS.ErrnoException) => {
+      log.error(`cannot run ${opts.program}: ${err.message}`);
+      host.exit(err.code === 'ENOENT' ? 127 : 126);
+    });
+    proc.on('exit', (code, signal) => finish({ code, signal: signal ? signal.slice(3) : null }));
+    child = proc.pid ?? 0;
+  }
+}
+
+function trySignal(pid: number, signal: string): void {
+  try {
+    process.kill(pid, signalNumber(signal) ?? signal);
+  } catch {
+    // ESRCH: it is already gone, which is what we wanted.
+  }
+}
+
+function describe(status: ExitStatus): string {
+  return status.code !== null ? `exited with status ${status.code}` : `was killed by SIG${status.signal}`;
+}
+
+function envList(env: Readonly<Record<string, string | undefined>>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out.push(`${k}=${v}`);
+  return out;
+}
+
