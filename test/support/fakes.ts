@@ -1,0 +1,177 @@
+// Fake ports for the supervisor core: a clock that only moves when told, a spawner whose
+// children exit when the test says so, and a prober whose verdicts the test gives.
+import type { ChildHandle, Clock, ExitStatus, ProbeCallbacks, Prober, Spawner } from '../../src/core/ports.ts';
+import type { ProgramSpec } from '../../src/model/spec.ts';
+
+interface Timer {
+  readonly at: number;
+  readonly seq: number;
+  readonly fn: () => void;
+}
+
+/** A Clock whose time moves only through advance(); timers fire in (time, creation) order. */
+export class FakeClock implements Clock {
+  private time: number;
+  private seq = 0;
+  private timers: Timer[] = [];
+
+  constructor(start = 1_700_000_000_000) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimer(ms: number, fn: () => void): () => void {
+    const timer = { at: this.time + Math.max(0, ms), seq: this.seq++, fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+
+  /** Moves time forward by ms, firing every timer that falls due, in order. */
+  advance(ms: number): void {
+    const target = this.time + ms;
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (due === undefined) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.time = due.at;
+      due.fn();
+    }
+    this.time = target;
+  }
+
+  /** Timers armed and not yet fired or cancelled. */
+  pending(): number {
+    return this.timers.length;
+  }
+}
+
+/** One spawned fake process. */
+export class FakeChild implements ChildHandle {
+  readonly pid: number;
+  readonly name: string;
+  readonly spec: ProgramSpec;
+  readonly spawnedAt: number;
+  readonly signals: { signal: string; group: boolean; at: number }[] = [];
+  alive = true;
+  private readonly onExit: (status: ExitStatus) => void;
+  private readonly owner: FakeSpawner;
+
+  constructor(owner: FakeSpawner, pid: number, spec: ProgramSpec, at: number, onExit: (status: ExitStatus) => void) {
+    this.owner = owner;
+    this.pid = pid;
+    this.name = spec.name;
+    this.spec = spec;
+    this.spawnedAt = at;
+    this.onExit = onExit;
+  }
+
+  kill(signal: string, group: boolean): void {
+    this.signals.push({ signal, group, at: this.owner.clock.now() });
+    if (this.owner.killError !== null) throw new Error(this.owner.killError);
+    if (this.alive) this.owner.onKill?.(this, signal, group);
+  }
+
+  /** Ends the process: a number is an exit code, a string a signal name ("TERM"). */
+  exit(how: number | string = 0): void {
+    if (!this.alive) throw new Error(`${this.name} (${this.pid}) already exited`);
+    this.alive = false;
+    this.onExit(typeof how === 'number' ? { code: how, signal: null } : { code: null, signal: how });
+  }
+}
+
+/** A Spawner that records every spawn; spawn throws for names told to fail. */
+export class FakeSpawner implements Spawner {
+  readonly clock: Clock;
+  readonly spawns: FakeChild[] = [];
+  /** name -> message Spawner.spawn throws with. */
+  readonly failing = new Map<string, string>();
+  /** When set, every kill() of a live child calls it (e.g. to exit at once). */
+  onKill: ((child: FakeChild, signal: string, group: boolean) => void) | null = null;
+  /** When set, kill() throws this message (supervisord's "unknown problem sending sig"). */
+  killError: string | null = null;
+  /** When set, called inside spawn() before it returns (e.g. a child that dies at once). */
+  onSpawn: ((child: FakeChild) => void) | null = null;
+  private nextPid = 100;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  spawn(spec: ProgramSpec, exit: (status: ExitStatus) => void): ChildHandle {
+    const error = this.failing.get(spec.name);
+    if (error !== undefined) throw new Error(error);
+    const child = new FakeChild(this, this.nextPid++, spec, this.clock.now(), exit);
+    this.spawns.push(child);
+    this.onSpawn?.(child);
+    return child;
+  }
+
+  /** Spawns of one program, oldest first. */
+  of(name: string): FakeChild[] {
+    return this.spawns.filter((c) => c.name === name);
+  }
+
+  /** The latest child of a program (throws if it never spawned). */
+  last(name: string): FakeChild {
+    const list = this.of(name);
+    const child = list[list.length - 1];
+    if (child === undefined) throw new Error(`${name} never spawned`);
+    return child;
+  }
+
+  /** Names in spawn order. */
+  order(): string[] {
+    return this.spawns.map((c) => c.name);
+  }
+
+  /** Children still alive. */
+  alive(): FakeChild[] {
+    return this.spawns.filter((c) => c.alive);
+  }
+}
+
+/** One probe the core started. */
+export interface FakeProbe {
+  readonly name: string;
+  readonly pid: number;
+  readonly on: ProbeCallbacks;
+  cancelled: boolean;
+}
+
+/** A Prober whose verdicts come from the test: ready(name) or fail(name, reason). */
+export class FakeProber implements Prober {
+  readonly probes: FakeProbe[] = [];
+  /** When set, every probe reports ready inside watch(), before it returns. */
+  instantReady = false;
+
+  watch(spec: ProgramSpec, child: ChildHandle, on: ProbeCallbacks): () => void {
+    const probe: FakeProbe = { name: spec.name, pid: child.pid, on, cancelled: false };
+    this.probes.push(probe);
+    if (this.instantReady) on.ready();
+    return () => {
+      probe.cancelled = true;
+    };
+  }
+
+  /** The latest probe of a program that is still watching. */
+  active(name: string): FakeProbe | undefined {
+    return [...this.probes].reverse().find((p) => p.name === name && !p.cancelled);
+  }
+
+  ready(name: string): void {
+    const p = this.active(name);
+    if (p === undefined) throw new Error(`no active probe for ${name}`);
+    p.on.ready();
+  }
+
+  fail(name: string, reason = 'connection refused'): void {
+    const p = this.active(name);
+    if (p === undefined) throw new Error(`no active probe for ${name}`);
+    p.on.failed(reason);
+  }
+}
