@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -520,6 +522,97 @@ static napi_value WatchSignals(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- sd_notify ------------------------------------------------------------------------------
+// Node has no unix datagram sockets. notifySocket(path, fn(message)) binds one at path and
+// calls fn with each datagram (READY=1, STATUS=...); it returns close().
+
+struct notify_sock {
+  uv_poll_t poll;
+  int fd;
+  napi_env env;
+  napi_ref callback;
+  napi_async_context context;
+  char path[108];
+  bool closed;
+};
+
+static void notify_free(uv_handle_t *h) { free(h->data); }
+
+static void notify_readable(uv_poll_t *handle, int status, int events) {
+  struct notify_sock *ns = handle->data;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = recv(ns->fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0) break;
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(ns->env, &scope) != napi_ok) break;
+    napi_value cb, recv_this, arg, ignored;
+    napi_get_reference_value(ns->env, ns->callback, &cb);
+    napi_get_global(ns->env, &recv_this);
+    napi_create_string_utf8(ns->env, buf, (size_t)n, &arg);
+    napi_make_callback(ns->env, ns->context, recv_this, cb, 1, &arg, &ignored);
+    napi_close_handle_scope(ns->env, scope);
+    if (ns->closed) break;
+  }
+}
+
+static napi_value NotifyClose(napi_env env, napi_callback_info info) {
+  struct notify_sock *ns;
+  size_t argc = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, NULL, NULL, (void **)&ns));
+  if (ns->closed) return NULL;
+  ns->closed = true;
+  uv_poll_stop(&ns->poll);
+  close(ns->fd);
+  unlink(ns->path);
+  napi_delete_reference(env, ns->callback);
+  napi_async_destroy(env, ns->context);
+  uv_close((uv_handle_t *)&ns->poll, notify_free);
+  return NULL;
+}
+
+static napi_value NotifySocket(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  char *path = get_string(env, args[0]);
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  if (!path || strlen(path) >= sizeof addr.sun_path) {
+    free(path);
+    napi_throw_range_error(env, NULL, "notifySocket: path too long for a unix socket");
+    return NULL;
+  }
+  strcpy(addr.sun_path, path);
+  free(path);
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return throw_errno(env, errno, "socket");
+  unlink(addr.sun_path);
+  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    int e = errno;
+    close(fd);
+    return throw_errno(env, e, "bind");
+  }
+  struct notify_sock *ns = calloc(1, sizeof *ns);
+  ns->fd = fd;
+  ns->env = env;
+  strcpy(ns->path, addr.sun_path);
+  uv_loop_t *loop;
+  napi_get_uv_event_loop(env, &loop);
+  uv_poll_init(loop, &ns->poll, fd);
+  ns->poll.data = ns;
+  napi_create_reference(env, args[1], 1, &ns->callback);
+  napi_value name;
+  napi_create_string_utf8(env, "pidone:notify", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, NULL, name, &ns->context);
+  uv_poll_start(&ns->poll, UV_READABLE, notify_readable);
+  uv_unref((uv_handle_t *)&ns->poll);
+  napi_value closer;
+  CHECK(napi_create_function(env, "close", NAPI_AUTO_LENGTH, NotifyClose, ns, &closer));
+  return closer;
+}
+
 static napi_value Constants(napi_env env) {
   napi_value obj, v;
   napi_create_object(env, &obj);
@@ -538,6 +631,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     { "setChildSubreaper", NULL, SetSubreaper, NULL, NULL, NULL, napi_default, NULL },
     { "pipe", NULL, Pipe, NULL, NULL, NULL, napi_default, NULL },
     { "watchSignals", NULL, WatchSignals, NULL, NULL, NULL, napi_default, NULL },
+    { "notifySocket", NULL, NotifySocket, NULL, NULL, NULL, napi_default, NULL },
     { "constants", NULL, NULL, NULL, NULL, Constants(env), napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

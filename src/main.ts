@@ -1,8 +1,12 @@
 // The entry point, and the only module that reads argv, the environment and process state:
 // it picks the mode and hands each one what it needs.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { USAGE, parseArgs } from './cli/args.ts';
+import { runCheck } from './cli/check.ts';
+import { discoverConfig, configCandidates } from './config/load.ts';
+import { runDaemon } from './daemon/run.ts';
 import { loadAddon } from './io/addon.ts';
 import { stderrLogger } from './single/logger.ts';
 import { runSingle } from './single/run.ts';
@@ -41,8 +45,41 @@ function main(): void {
         },
       );
       return;
-    default:
-      process.stderr.write(`pidone: ${inv.mode} mode is not available in this build yet\n`);
+    case 'check':
+      process.exitCode = runCheck(inv.args, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        cwd: process.cwd(),
+        env: process.env,
+        argv0: process.argv[1] ?? 'pidone',
+        hostname: hostname(),
+      });
+      return;
+    case 'supervisor': {
+      const opts = { cwd: process.cwd(), env: process.env, argv0: process.argv[1] ?? 'pidone', exists: existsSync };
+      const file = inv.configFile ?? discoverConfig(opts);
+      if (file === null) {
+        process.stderr.write(`pidone: no program to run and no config file found; looked for:\n${configCandidates(opts).map((f) => `  ${f}`).join('\n')}\n${USAGE}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      runDaemon(file, {
+        pid: process.pid,
+        euid: process.geteuid?.() ?? 0,
+        env: process.env,
+        cwd: process.cwd(),
+        hostname: hostname(),
+        stdoutIsTTY: process.stdout.isTTY === true,
+        addon: loadAddon(addonCandidates()),
+        verbosity: inv.common.verbosity,
+        graceMs: inv.common.graceMs,
+        stderr: (line) => process.stderr.write(`${line}\n`),
+        exit: (code) => process.exit(code),
+      });
+      return;
+    }
+    case 'client':
+      process.stderr.write(`pidone: '${inv.command}' needs the control socket, which this build does not serve yet\n`);
       process.exitCode = 2;
   }
 }

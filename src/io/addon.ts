@@ -32,6 +32,8 @@ export interface Addon {
   pipe(): [number, number];
   /** Installs a handler for these (real-time) signals; fn runs on the main thread. */
   watchSignals(signals: readonly number[], fn: (signal: number) => void): void;
+  /** Binds a unix datagram socket at path; fn gets each message (sd_notify). Returns close(). */
+  notifySocket(path: string, fn: (message: string) => void): () => void;
   readonly constants: { readonly SIGRTMIN: number; readonly SIGRTMAX: number };
 }
 

@@ -7,6 +7,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import type { ExitStatus } from '../core/ports.ts';
 import type { Addon, AddonLoad } from '../io/addon.ts';
 import { resolveExecutable } from '../io/executable.ts';
+import { drainLeftovers, trySignal } from '../io/leftovers.ts';
 import { descendantsOf } from '../io/proc-tree.ts';
 import { Reaper, exitCodeOf } from '../io/reaper.ts';
 import { FORWARDED_SIGNALS, signalName, signalNumber } from '../io/signals.ts';
@@ -65,12 +66,12 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
 
   const deliver = (signal: string): void => {
     if (draining) {
-      if (addon) for (const pid of descendantsOf(host.pid, addon.procTable())) trySignal(pid, signal);
+      if (addon) for (const pid of descendantsOf(host.pid, addon.procTable())) trySignalNamed(pid, signal);
       return;
     }
     if (child === 0) return;
     log.debug(`forwarding SIG${/^\d+$/.test(signal) ? signalName(Number(signal)) : signal} to ${opts.killGroup ? 'process group ' : ''}${child}`);
-    trySignal(opts.killGroup ? -child : child, signal);
+    trySignalNamed(opts.killGroup ? -child : child, signal);
   };
   for (const name of FORWARDED_SIGNALS) process.on(`SIG${name}` as NodeJS.Signals, () => deliver(name));
   if (addon) {
@@ -89,30 +90,8 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
 
   const drainThenExit = (code: number): void => {
     draining = true;
-    const left = addon ? descendantsOf(host.pid, addon.procTable()) : [];
-    if (left.length === 0 || !reaper) return host.exit(code);
-    log.info(`${left.length} process(es) left behind: sending SIGTERM, SIGKILL in ${opts.graceMs} ms`);
-    for (const pid of left) {
-      trySignal(pid, 'TERM');
-      trySignal(pid, 'CONT'); // a stopped process must wake up to act on TERM
-    }
-    const done = (): boolean => {
-      reaper.reapNow();
-      if (descendantsOf(host.pid, addon!.procTable()).length > 0) return false;
-      host.exit(code);
-      return true;
-    };
-    const kill = setTimeout(() => {
-      const stubborn = descendantsOf(host.pid, addon!.procTable());
-      if (stubborn.length > 0) log.warn(`killing ${stubborn.length} process(es) that outlived the grace period: ${stubborn.join(' ')}`);
-      for (const pid of stubborn) trySignal(pid, 'KILL');
-      // Something stuck in uninterruptible sleep cannot hold the exit hostage forever.
-      setTimeout(() => host.exit(code), 1000);
-    }, opts.graceMs);
-    process.on('SIGCHLD', () => {
-      if (done()) clearTimeout(kill);
-    });
-    done();
+    if (!addon || !reaper) return host.exit(code);
+    void drainLeftovers(addon, reaper, host.pid, opts.graceMs, log).then(() => host.exit(code));
   };
 
   if (addon && reaper) {
@@ -145,12 +124,8 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
   }
 }
 
-function trySignal(pid: number, signal: string): void {
-  try {
-    process.kill(pid, signalNumber(signal) ?? signal);
-  } catch {
-    // ESRCH: it is already gone, which is what we wanted.
-  }
+function trySignalNamed(pid: number, signal: string): void {
+  trySignal(pid, signalNumber(signal) ?? signal);
 }
 
 function describe(status: ExitStatus): string {

@@ -1,0 +1,198 @@
+// pidone's extension keys in INI form (docs/ini-extensions.md). supervisord ignores unknown
+// keys, so a file using them still runs under real supervisord, minus the extensions. Values
+// get the same %(...)s expansion as the section's other keys.
+import type { Backoff, ColorMode, DependencyCondition, LogFormat, ReadyCheck, ReadyProbe } from '../model/spec.ts';
+import { DEFAULT_BACKOFF, DEFAULT_PROBE } from './defaults.ts';
+import { parseBoolean, parseDuration, parseInteger, parseSignal, type Parsed } from './values.ts';
+
+export const READY_CHECK_KEYS = ['ready_tcp', 'ready_http', 'ready_exec', 'ready_log', 'ready_notify'] as const;
+export const READY_TIMING_KEYS = ['ready_interval', 'ready_timeout', 'ready_retries', 'ready_initial_delay'] as const;
+export const BACKOFF_KEYS = ['backoff_initial', 'backoff_max', 'backoff_reset_after'] as const;
+
+/** Extension keys of [program:x] (also accepted in [fcgi-program:x] and [eventlistener:x]). */
+export const PROGRAM_EXTENSION_KEYS: readonly string[] = [
+  'depends_on', 'oneshot', 'critical', 'forward_signals', ...READY_CHECK_KEYS, ...READY_TIMING_KEYS,
+  ...BACKOFF_KEYS, 'max_restarts',
+];
+/** Extension keys of [supervisord]. */
+export const SUPERVISORD_EXTENSION_KEYS: readonly string[] = ['shutdown_timeout', 'log_format', 'timestamps', 'color'];
+
+export interface ProgramExtensions {
+  readonly depends_on: Readonly<Record<string, DependencyCondition>>;
+  readonly oneshot: boolean;
+  readonly critical: boolean;
+  readonly forward_signals: readonly string[];
+  readonly ready: ReadyProbe | null;
+  readonly backoff: Backoff | null;
+  readonly max_restarts: number | null;
+}
+
+export interface SettingsExtensions {
+  readonly shutdown_timeout?: number;
+  readonly log_format?: LogFormat;
+  readonly timestamps?: boolean;
+  readonly color?: ColorMode;
+}
+
+/** Reads expanded values of one section and reports problems at a key. */
+export interface ExtReader {
+  get(key: string): string | undefined;
+  fail(key: string, message: string): void;
+}
+
+const CONDITIONS: readonly DependencyCondition[] = ['started', 'ready', 'completed', 'completed_successfully'];
+// The process-compose and docker compose spellings the YAML format accepts too.
+const CONDITION_ALIASES: Readonly<Record<string, DependencyCondition>> = {
+  process_started: 'started', process_healthy: 'ready', process_log_ready: 'ready', process_completed: 'completed',
+  process_completed_successfully: 'completed_successfully', service_started: 'started', service_healthy: 'ready',
+  service_completed_successfully: 'completed_successfully', healthy: 'ready',
+};
+
+function read<T>(r: ExtReader, key: string, parse: (v: string) => Parsed<T>): T | undefined {
+  const v = r.get(key);
+  if (v === undefined) return undefined;
+  const p = parse(v);
+  if (p.ok) return p.value;
+  r.fail(key, p.error);
+  return undefined;
+}
+
+function items(v: string): string[] {
+  return v.split(/[\s,]+/).filter((x) => x !== '');
+}
+
+/** depends_on = a, b:ready, c:completed_successfully (a bare name waits for `started`). */
+export function parseDependsOn(v: string): Parsed<Record<string, DependencyCondition>> {
+  const out: Record<string, DependencyCondition> = {};
+  for (const item of items(v)) {
+    const i = item.lastIndexOf(':');
+    const name = i < 0 ? item : item.slice(0, i);
+    const word = i < 0 ? 'started' : item.slice(i + 1);
+    const cond = (CONDITIONS as readonly string[]).includes(word) ? (word as DependencyCondition) : CONDITION_ALIASES[word];
+    if (!name) return { ok: false, error: `${JSON.stringify(item)} has no program name before ':'` };
+    if (!cond) return { ok: false, error: `${JSON.stringify(item)}: expected name or name:condition with condition ${CONDITIONS.join(' | ')}` };
+    Object.defineProperty(out, name, { value: cond, enumerable: true, writable: true, configurable: true });
+  }
+  return { ok: true, value: out };
+}
+
+function parseTcp(v: string): Parsed<ReadyCheck> {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(v) ?? /^()()(\d+)$/.exec(v);
+  const port = Number(m?.[3]);
+  if (!m || !(port >= 1 && port <= 65535)) return { ok: false, error: `expected a port (6379) or host:port (db:5432), got ${JSON.stringify(v)}` };
+  return { ok: true, value: { kind: 'tcp', host: m[1] || m[2] || '127.0.0.1', port } };
+}
+
+function parseCheck(key: string, v: string): Parsed<ReadyCheck | null> {
+  switch (key) {
+    case 'ready_tcp':
+      return parseTcp(v);
+    case 'ready_http':
+      if (!/^https?:\/\/[^/]/.test(v) || !URL.canParse(v)) return { ok: false, error: `expected a URL like http://127.0.0.1:3000/health, got ${JSON.stringify(v)}` };
+      return { ok: true, value: { kind: 'http', url: v } };
+    case 'ready_exec':
+      return v ? { ok: true, value: { kind: 'exec', command: v } } : { ok: false, error: 'expected a command' };
+    case 'ready_log':
+      try {
+        new RegExp(v);
+        return { ok: true, value: { kind: 'log', pattern: v } };
+      } catch (err) {
+        return { ok: false, error: (err as Error).message };
+      }
+    default: {
+      const on = parseBoolean(v);
+      return on.ok ? { ok: true, value: on.value ? { kind: 'notify' } : null } : on;
+    }
+  }
+}
+
+function readReady(r: ExtReader): ReadyProbe | null {
+  const checks: Array<{ key: string; check: ReadyCheck }> = [];
+  let failed = false;
+  for (const key of READY_CHECK_KEYS) {
+    const v = r.get(key);
+    if (v === undefined) continue;
+    const p = parseCheck(key, v);
+    if (!p.ok) {
+      r.fail(key, p.error);
+      failed = true;
+    } else if (p.value) checks.push({ key, check: p.value });
+  }
+  const timing = {
+    interval: read(r, 'ready_interval', parseDuration),
+    timeout: read(r, 'ready_timeout', parseDuration),
+    retries: read(r, 'ready_retries', (v) => parseInteger(v, 1)),
+    initial_delay: read(r, 'ready_initial_delay', parseDuration),
+  };
+  if (checks.length > 1) {
+    r.fail(checks[1]?.key ?? 'ready_tcp', `only one readiness check may be set, got ${checks.map((c) => c.key).join(' and ')}`);
+    return null;
+  }
+  const first = checks[0];
+  if (!first) {
+    const stray = READY_TIMING_KEYS.find((k) => r.get(k) !== undefined);
+    if (stray && !failed) r.fail(stray, `${stray} needs a readiness check: set one of ${READY_CHECK_KEYS.join(', ')}`);
+    return null;
+  }
+  return {
+    check: first.check,
+    initial_delay: timing.initial_delay ?? DEFAULT_PROBE.initial_delay,
+    interval: timing.interval ?? DEFAULT_PROBE.interval,
+    timeout: timing.timeout ?? DEFAULT_PROBE.timeout,
+    retries: timing.retries ?? DEFAULT_PROBE.retries,
+  };
+}
+
+function readBackoff(r: ExtReader): Backoff | null {
+  const initial = read(r, 'backoff_initial', parseDuration);
+  const max = read(r, 'backoff_max', parseDuration);
+  const resetAfter = read(r, 'backoff_reset_after', parseDuration);
+  if (BACKOFF_KEYS.every((k) => r.get(k) === undefined)) return null;
+  const b = { initial: initial ?? DEFAULT_BACKOFF.initial, max: max ?? DEFAULT_BACKOFF.max, reset_after: resetAfter ?? DEFAULT_BACKOFF.reset_after };
+  if (b.initial > b.max) {
+    r.fail(initial !== undefined ? 'backoff_initial' : 'backoff_max', `backoff_initial (${b.initial}s) is longer than backoff_max (${b.max}s)`);
+  }
+  return b;
+}
+
+/** The extension keys of one process; absent keys give supervisord's behaviour. */
+export function readProgramExtensions(r: ExtReader): ProgramExtensions {
+  const signals = read(r, 'forward_signals', (v) => {
+    const out: string[] = [];
+    for (const item of items(v)) {
+      const p = parseSignal(item);
+      if (!p.ok) return p;
+      out.push(p.value);
+    }
+    return { ok: true, value: out };
+  });
+  return {
+    depends_on: read(r, 'depends_on', parseDependsOn) ?? {},
+    oneshot: read(r, 'oneshot', parseBoolean) ?? false,
+    critical: read(r, 'critical', parseBoolean) ?? false,
+    forward_signals: signals ?? [],
+    ready: readReady(r),
+    backoff: readBackoff(r),
+    max_restarts: read(r, 'max_restarts', (v) => parseInteger(v, 0)) ?? null,
+  };
+}
+
+function oneOf<T extends string>(choices: readonly T[]): (v: string) => Parsed<T> {
+  return (v) => ((choices as readonly string[]).includes(v.trim().toLowerCase())
+    ? { ok: true, value: v.trim().toLowerCase() as T }
+    : { ok: false, error: `expected ${choices.join(' | ')}, got ${JSON.stringify(v)}` });
+}
+
+/** The [supervisord] extension keys that become pidone Settings. */
+export function readSettingsExtensions(r: ExtReader): SettingsExtensions {
+  const out: { -readonly [K in keyof SettingsExtensions]: SettingsExtensions[K] } = {};
+  const shutdown = read(r, 'shutdown_timeout', parseDuration);
+  if (shutdown !== undefined) out.shutdown_timeout = shutdown;
+  const format = read(r, 'log_format', oneOf<LogFormat>(['prefix', 'json', 'raw']));
+  if (format !== undefined) out.log_format = format;
+  const timestamps = read(r, 'timestamps', parseBoolean);
+  if (timestamps !== undefined) out.timestamps = timestamps;
+  const color = read(r, 'color', oneOf<ColorMode>(['auto', 'always', 'never']));
+  if (color !== undefined) out.color = color;
+  return out;
+}

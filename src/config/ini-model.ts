@@ -1,0 +1,126 @@
+// supervisord's computed values into pidone's model (model/spec.ts). Field for field the same
+// values; the decisions are where pidone's runtime differs from a daemonizing supervisord.
+import type { ControlSettings, GroupSpec, ProgramSpec, Settings } from '../model/spec.ts';
+import { defaultSettings } from './defaults.ts';
+import type { SettingsExtensions } from './ini-extensions.ts';
+import type { IniGroup, IniGroupKind } from './ini-groups.ts';
+import type { IniProcess } from './ini-process.ts';
+import type { IniServer } from './ini-servers.ts';
+import type { IniSupervisord } from './ini-supervisord.ts';
+
+/** The supervisord-only values of a process that ProgramSpec does not carry. */
+export interface IniProcessExtra {
+  readonly stdout_capture_maxbytes: number;
+  readonly stdout_events_enabled: boolean;
+  readonly stdout_syslog: boolean;
+  readonly stderr_capture_maxbytes: number;
+  readonly stderr_events_enabled: boolean;
+  readonly stderr_syslog: boolean;
+}
+
+/** One supervisord process group, with its processes in the model's form. */
+export interface IniProcessGroup {
+  readonly name: string;
+  readonly kind: IniGroupKind;
+  readonly priority: number;
+  readonly processes: readonly ProgramSpec[];
+  /** Same order as processes. */
+  readonly extras: readonly IniProcessExtra[];
+  readonly listener?: IniGroup['listener'];
+  readonly socket?: string;
+  readonly source: IniGroup['source'];
+}
+
+/** One process as a ProgramSpec of group `group`. */
+export function toProgramSpec(p: IniProcess, group: string): ProgramSpec {
+  return {
+    name: p.name,
+    group,
+    command: p.command,
+    shell: false,
+    directory: p.directory,
+    environment: p.environment,
+    user: p.user,
+    umask: p.umask,
+    autostart: p.autostart,
+    autorestart: p.autorestart,
+    startsecs: p.startsecs,
+    startretries: p.startretries,
+    exitcodes: p.exitcodes,
+    stopsignal: p.stopsignal,
+    stopwaitsecs: p.stopwaitsecs,
+    stopasgroup: p.stopasgroup,
+    killasgroup: p.killasgroup,
+    priority: p.priority,
+    redirect_stderr: p.redirect_stderr,
+    stdout_logfile: p.stdout.logfile,
+    stdout_logfile_maxbytes: p.stdout.logfile_maxbytes,
+    stdout_logfile_backups: p.stdout.logfile_backups,
+    stderr_logfile: p.stderr.logfile,
+    stderr_logfile_maxbytes: p.stderr.logfile_maxbytes,
+    stderr_logfile_backups: p.stderr.logfile_backups,
+    serverurl: p.serverurl,
+    depends_on: p.ext.depends_on,
+    oneshot: p.ext.oneshot,
+    ready: p.ext.ready,
+    backoff: p.ext.backoff,
+    max_restarts: p.ext.max_restarts,
+    critical: p.ext.critical,
+    forward_signals: p.ext.forward_signals,
+    source: p.source,
+  };
+}
+
+/** A group in the model's form. */
+export function toProcessGroup(g: IniGroup): IniProcessGroup {
+  return {
+    name: g.name,
+    kind: g.kind,
+    priority: g.priority,
+    processes: g.processes.map((p) => toProgramSpec(p, g.name)),
+    extras: g.processes.map((p) => ({
+      stdout_capture_maxbytes: p.stdout.capture_maxbytes, stdout_events_enabled: p.stdout.events_enabled, stdout_syslog: p.stdout.syslog,
+      stderr_capture_maxbytes: p.stderr.capture_maxbytes, stderr_events_enabled: p.stderr.events_enabled, stderr_syslog: p.stderr.syslog,
+    })),
+    ...(g.listener ? { listener: g.listener } : {}),
+    ...(g.socket !== undefined ? { socket: g.socket } : {}),
+    source: g.source,
+  };
+}
+
+/** GroupSpec for a runnable group. */
+export function toGroupSpec(g: IniProcessGroup): GroupSpec {
+  return { name: g.name, priority: g.priority, processes: g.processes.map((p) => p.name) };
+}
+
+/**
+ * Settings from [supervisord], the servers and the extension keys. umask and directory only
+ * count when written: supervisord applies them only when it daemonizes, which pidone never does
+ * (like `supervisord -n`), so their defaults (022, none) would change nothing there either.
+ */
+export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], ext: SettingsExtensions, explicit: { umask: boolean }): Settings {
+  const base = defaultSettings(sup.childlogdir);
+  const unix = servers.find((s) => s.family === 'unix');
+  const inet = servers.find((s) => s.family === 'inet');
+  const creds = inet && inet.username !== null ? inet : unix;
+  const control: ControlSettings = {
+    socket: unix?.file ?? null,
+    socket_mode: unix?.chmod ?? base.control.socket_mode,
+    // supervisord binds every interface for `port=9001`, `:9001` and `*:9001`.
+    tcp: inet ? `${inet.host || '0.0.0.0'}:${inet.port}` : null,
+    username: creds?.username ?? null,
+    password: creds?.password ?? null,
+    token: null,
+  };
+  return {
+    log_format: ext.log_format ?? base.log_format,
+    timestamps: ext.timestamps ?? base.timestamps,
+    color: ext.color ?? base.color,
+    shutdown_timeout: ext.shutdown_timeout ?? base.shutdown_timeout,
+    control,
+    identifier: sup.identifier,
+    childlogdir: sup.childlogdir,
+    umask: explicit.umask ? sup.umask : null,
+    directory: sup.directory,
+  };
+}

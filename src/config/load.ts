@@ -1,0 +1,170 @@
+// Finding and loading a config: discovery (spec section 1), the format by extension, the parser,
+// then the checks that need the whole model (dependencies, duplicate names, host facts), and
+// finally the programs in start order. Every problem of every stage is reported at once.
+import { dirname, extname, join, resolve } from 'node:path';
+import type { GroupSpec, Model, ProgramSpec, Settings, SourcePos } from '../model/spec.ts';
+import { checkGraph, planWaves } from '../model/graph.ts';
+import { ConfigError, type Diagnostic, type Severity } from './diagnostic.ts';
+import { checkHost, systemHost, type HostFacts } from './host.ts';
+import { readText } from './files.ts';
+import { didYouMean } from './suggest.ts';
+import { parseYaml } from './yaml.ts';
+import { parseIni } from './ini.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface DiscoverOptions {
+  readonly cwd: string;
+  readonly env: Env;
+  /** The path pidone was started as (supervisord looks beside its own binary). */
+  readonly argv0: string;
+  readonly exists: (path: string) => boolean;
+}
+
+/** The files discovery tries, in order (PIDONE_CONFIG aside). */
+export function configCandidates(opts: Pick<DiscoverOptions, 'cwd' | 'argv0'>): string[] {
+  // supervisord: here = dirname(dirname(argv[0])); then ../etc, .., cwd, cwd/etc, /etc, /etc/supervisor.
+  const here = resolve(opts.cwd, dirname(dirname(opts.argv0 || '.')));
+  const list = [
+    join(opts.cwd, 'pidone.yaml'),
+    join(opts.cwd, 'pidone.yml'),
+    '/etc/pidone/pidone.yaml',
+    join(here, 'etc', 'supervisord.conf'),
+    join(here, 'supervisord.conf'),
+    join(opts.cwd, 'supervisord.conf'),
+    join(opts.cwd, 'etc', 'supervisord.conf'),
+    '/etc/supervisord.conf',
+    '/etc/supervisor/supervisord.conf',
+  ];
+  return [...new Set(list)];
+}
+
+/** The config file to use when -c is absent: PIDONE_CONFIG, else the first candidate that exists. */
+export function discoverConfig(opts: DiscoverOptions): string | null {
+  const forced = opts.env.PIDONE_CONFIG;
+  // An explicit choice is returned even when missing, so a typo is reported, not skipped.
+  if (forced) return resolve(opts.cwd, forced);
+  return configCandidates(opts).find((f) => opts.exists(f)) ?? null;
+}
+
+export interface LoadOptions {
+  readonly env: Env;
+  readonly hostname: string;
+  readonly cwd: string;
+  /** Facts of the host (users, directories, env files): 'warning' for `check`, else 'error'. */
+  readonly hostSeverity?: Severity;
+  readonly host?: HostFacts;
+}
+
+export interface Loaded {
+  readonly model: Model;
+  readonly warnings: Diagnostic[];
+}
+
+type Format = 'yaml' | 'ini';
+
+interface Parsed {
+  readonly programs: readonly ProgramSpec[];
+  readonly groups: readonly GroupSpec[];
+  readonly settings: Settings;
+  readonly files: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Position of a program's key, when the format knows it. */
+  readonly where: (group: string, key: string) => SourcePos | undefined;
+  /** How problems name a program's key: `programs.web.user` (YAML), `[program:web] user` (INI). */
+  readonly label: (p: ProgramSpec, key: string) => string;
+}
+
+/** Loads and validates a config file; throws ConfigError carrying every diagnostic. */
+export function loadConfig(file: string, opts: LoadOptions): Loaded {
+  const abs = resolve(opts.cwd, file);
+  const text = readText(abs);
+  if (typeof text !== 'string') {
+    throw new ConfigError([{ file: abs, line: 0, severity: 'error', message: `cannot read the config file: ${text.error}` }]);
+  }
+  const format = formatOf(abs, text);
+  if (format === null) {
+    throw new ConfigError([{
+      file: abs, line: 0, severity: 'error',
+      message: 'cannot tell the format: name the file .yaml or .yml (pidone YAML), or .conf or .ini (supervisord INI)',
+    }]);
+  }
+  const parsed = format === 'yaml' ? yamlSource(text, abs, opts) : iniSource(abs, opts);
+  return finish(parsed, opts);
+}
+
+/** Loads YAML text as if read from file (absolute); for tests and fuzzing. */
+export function loadYamlText(text: string, file: string, opts: LoadOptions): Loaded {
+  return finish(yamlSource(text, file, opts), opts);
+}
+
+function yamlSource(text: string, file: string, opts: LoadOptions): Parsed {
+  const y = parseYaml(text, file, { env: opts.env, hostSeverity: opts.hostSeverity ?? 'error' });
+  return {
+    ...y,
+    files: [file],
+    where: (group, key) => y.positionOf(`programs.${group}.${key}`),
+    label: (p, key) => `programs.${p.group}${key ? `.${key}` : ''}`,
+  };
+}
+
+function iniSource(file: string, opts: LoadOptions): Parsed {
+  const r = parseIni(file, { env: opts.env, hostname: opts.hostname, cwd: opts.cwd });
+  // Name programs as the INI parser's own messages do: `[program:x] key`.
+  const section = new Map<string, string>();
+  for (const g of r.process_groups) {
+    for (const p of g.processes) section.set(p.name, g.kind === 'program' ? `[program:${g.name}]` : `[${g.kind}:${g.name}] ${p.name}`);
+  }
+  return {
+    programs: r.programs, groups: r.groups, settings: r.settings, files: r.files, diagnostics: r.diagnostics,
+    where: () => undefined,
+    label: (p, key) => `${section.get(p.name) ?? p.name}${key ? ` ${key}` : ''}`,
+  };
+}
+
+function finish(parsed: Parsed, opts: LoadOptions): Loaded {
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  // key names the setting in the message; place (default: key) finds where it was written.
+  const at = (p: ProgramSpec, key: string, severity: Severity, message: string, place = key): Diagnostic => {
+    const pos = parsed.where(p.group, place) ?? p.source;
+    return { file: pos.file, line: pos.line, ...(pos.col ? { col: pos.col } : {}), severity, message: `${parsed.label(p, key)}: ${message}` };
+  };
+  const byName = new Map<string, ProgramSpec>();
+  for (const p of parsed.programs) {
+    const first = byName.get(p.name);
+    if (first) {
+      const where = first.source.file === p.source.file ? `line ${first.source.line}` : `${first.source.file}:${first.source.line}`;
+      diagnostics.push(at(p, '', 'error', `process name ${JSON.stringify(p.name)} is already taken by ${parsed.label(first, '')} (${where})`));
+    } else byName.set(p.name, p);
+  }
+  for (const g of checkGraph(parsed.programs)) {
+    const others = g.known?.filter((n) => n !== g.program.name && n !== g.program.group);
+    const hint = others ? didYouMean(g.dependency, others) : '';
+    diagnostics.push(at(g.program, 'depends_on', g.severity, g.message + hint, `depends_on.${g.dependency}`));
+  }
+  const host = opts.host ?? systemHost();
+  diagnostics.push(...checkHost(parsed.programs, host, opts.hostSeverity ?? 'error', at));
+  const sorted = sortDiagnostics(diagnostics);
+  if (sorted.some((d) => d.severity === 'error')) throw new ConfigError(sorted);
+  const groups = [...parsed.groups].sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const model: Model = { programs: planWaves(parsed.programs, groups).flat(), groups, settings: parsed.settings, files: parsed.files };
+  return { model, warnings: sorted };
+}
+
+// Files in the order they first appear; within a file, by position.
+function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const fileOrder = new Map<string, number>();
+  for (const d of list) if (!fileOrder.has(d.file)) fileOrder.set(d.file, fileOrder.size);
+  return [...list].sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.line - b.line || (a.col ?? 0) - (b.col ?? 0));
+}
+
+function formatOf(file: string, text: string): Format | null {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.yaml' || ext === '.yml') return 'yaml';
+  if (ext === '.conf' || ext === '.ini') return 'ini';
+  const first = text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
+  if (first === undefined) return null;
+  if (/^\[[^\]]+\]$/.test(first)) return 'ini';
+  if (first === '---' || /^[\w.-]+\s*:(\s|$)/.test(first)) return 'yaml';
+  return null;
+}

@@ -1,0 +1,169 @@
+// Supervisor mode: loads the config, wires the core to real processes, output and signals,
+// and exits with the code spec section 2 defines once the supervisor has finished.
+import { ConfigError, formatDiagnostic, type Diagnostic } from '../config/diagnostic.ts';
+import { loadConfig, type Loaded } from '../config/load.ts';
+import { describeEvent, eventLevel, type SupervisorEvent } from '../core/events.ts';
+import { Supervisor } from '../core/supervisor.ts';
+import type { Model } from '../model/spec.ts';
+import type { AddonLoad } from '../io/addon.ts';
+import { systemClock } from '../io/clock.ts';
+import { drainLeftovers } from '../io/leftovers.ts';
+import { createLogSink } from '../io/log-sink.ts';
+import type { LogSink } from '../io/log-sink-api.ts';
+import { ProcessProber } from '../io/prober.ts';
+import { ProcessSpawner, probeCommandRunner } from '../io/process-spawner.ts';
+import { Reaper } from '../io/reaper.ts';
+import { NotifyHub, runtimeDir } from './notify.ts';
+
+export interface DaemonHost {
+  readonly pid: number;
+  readonly euid: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly hostname: string;
+  readonly stdoutIsTTY: boolean;
+  readonly addon: AddonLoad;
+  readonly verbosity: number;
+  /** Grace for processes left behind once every program has stopped. */
+  readonly graceMs: number;
+  stderr(line: string): void;
+  exit(code: number): void;
+}
+
+// Signals with a meaning of their own in supervisor mode (spec section 4).
+const SHUTDOWN_SIGNALS = ['TERM', 'INT', 'QUIT'] as const;
+
+function printDiagnostics(host: DaemonHost, diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) host.stderr(`pidone: ${formatDiagnostic(d)}`);
+}
+
+function load(file: string, host: DaemonHost): Loaded {
+  return loadConfig(file, { env: host.env, hostname: host.hostname, cwd: host.cwd });
+}
+
+/** Runs supervisor mode with the config at `file` until shutdown. */
+export function runDaemon(file: string, host: DaemonHost): void {
+  let loaded: Loaded;
+  try {
+    loaded = load(file, host);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    printDiagnostics(host, err.diagnostics);
+    host.stderr(`pidone: exiting: config error in ${file}; nothing was started`);
+    return host.exit(2);
+  }
+  printDiagnostics(host, loaded.warnings);
+  const model: Model = loaded.model;
+  const addon = host.addon.addon;
+  if (!addon) {
+    host.stderr(`pidone: error: native addon unavailable (${host.addon.reason}): supervisor mode needs it to spawn and reap`);
+    return host.exit(1);
+  }
+  if (host.pid !== 1) {
+    try {
+      addon.setChildSubreaper();
+    } catch (err) {
+      host.stderr(`pidone: warning: cannot become a child subreaper (${(err as Error).message}): orphans will not be reaped`);
+    }
+  }
+
+  const sink: LogSink = createLogSink({
+    settings: model.settings,
+    programs: model.programs,
+    out: 1,
+    isTTY: host.stdoutIsTTY,
+    env: { ...host.env },
+  });
+  const reaper = new Reaper(addon, (pid, status) => {
+    if (host.verbosity >= 3) sink.event('info', `reaped unknown pid ${pid} (${status.code !== null ? `exit status ${status.code}` : `terminated by SIG${status.signal}`})`);
+  });
+  reaper.start();
+  const notify = new NotifyHub(addon, () => runtimeDir(host.env, host.pid));
+  const deps = { addon, reaper, baseEnv: host.env, serverUrl: null, euid: host.euid };
+  const spawner = new ProcessSpawner({ ...deps, sink, notifySocket: (spec) => notify.prepare(spec) });
+  const prober = new ProcessProber(sink, probeCommandRunner(deps), notify.watch);
+
+  let finishing = false;
+  const report = (e: SupervisorEvent): void => {
+    const level = eventLevel(e);
+    if (e.type === 'finished') {
+      // The closing line, with the final states, is printed once everything is gone.
+      if (!finishing) {
+        finishing = true;
+        void finish(e.exitCode, e.reason);
+      }
+      return;
+    }
+    if (level === 'debug' && host.verbosity < 3) return;
+    sink.event(level === 'debug' ? 'info' : level, describeEvent(e), { event: e.type, ...e });
+  };
+  const supervisor = new Supervisor(model, { clock: systemClock, spawner, prober, report });
+
+  const finish = async (code: number, reason: string): Promise<void> => {
+    const states = supervisor.snapshot().map((p) => `${p.name} ${p.statename}${p.exitstatus !== null && p.statename === 'EXITED' ? ` (${p.exitstatus})` : ''}`);
+    await drainLeftovers(addon, reaper, host.pid, host.graceMs, {
+      info: (m) => sink.event('info', m),
+      warn: (m) => sink.event('warn', m),
+    });
+    sink.event(code === 0 ? 'info' : 'warn', `exiting with code ${code}: ${reason}; final states: ${states.join(', ') || 'no programs'}`, { exitCode: code });
+    notify.close();
+    await sink.close();
+    host.exit(code);
+  };
+
+  const forwarded = new Set(model.programs.flatMap((p) => p.forward_signals));
+  const listen = (name: string, fn: () => void): void => {
+    process.on(`SIG${name}` as NodeJS.Signals, fn);
+  };
+  for (const name of SHUTDOWN_SIGNALS) {
+    listen(name, () => {
+      if (supervisor.phase !== 'running') {
+        sink.event('info', `received SIG${name} while shutting down: already stopping`);
+        return;
+      }
+      sink.event('warn', `received SIG${name} indicating exit request`);
+      supervisor.shutdown(`received SIG${name}`);
+    });
+  }
+  // A signal that some program wants forwarded (e.g. nginx's HUP) goes to it instead of
+  // carrying pidone's own meaning: the user asked for exactly that.
+  if (!forwarded.has('HUP')) {
+    listen('HUP', () => {
+      if (supervisor.phase !== 'running') return;
+      sink.event('warn', 'received SIGHUP indicating reload request');
+      reload();
+    });
+  }
+  if (!forwarded.has('USR2')) {
+    listen('USR2', () => {
+      sink.event('info', 'received SIGUSR2 indicating log reopen request');
+      sink.reopen();
+    });
+  }
+  for (const name of forwarded) {
+    if ((SHUTDOWN_SIGNALS as readonly string[]).includes(name) || name === 'CHLD' || name === 'KILL' || name === 'STOP') continue;
+    listen(name, () => {
+      const to = supervisor.forwardSignal(name);
+      if (host.verbosity >= 2) sink.event('info', `forwarded SIG${name} to ${to.join(', ') || 'nothing (no such program running)'}`);
+    });
+  }
+
+  const reload = (): void => {
+    let next: Loaded;
+    try {
+      next = load(file, host);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const d of err.diagnostics) sink.event(d.severity === 'error' ? 'error' : 'warn', formatDiagnostic(d));
+      sink.event('error', 'reload rejected: the running programs are left as they are');
+      return;
+    }
+    for (const d of next.warnings) sink.event('warn', formatDiagnostic(d));
+    const diff = supervisor.reload(next.model);
+    for (const p of next.model.programs) if (diff.added.includes(p.name) || diff.changed.includes(p.name)) sink.addProgram(p);
+    sink.event('info', `reloaded ${file}: added ${diff.added.join(', ') || 'none'}; removed ${diff.removed.join(', ') || 'none'}; changed ${diff.changed.join(', ') || 'none'}`);
+  };
+
+  sink.event('info', `pidone ${PIDONE_VERSION} started with pid ${host.pid}: ${model.programs.length} program(s) from ${file}`);
+  supervisor.start();
+}
