@@ -4,9 +4,6 @@ import { existsSync, realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { USAGE, parseArgs } from './cli/args.ts';
-import { runCheck } from './cli/check.ts';
-import { discoverConfig, configCandidates } from './config/load.ts';
-import { runDaemon } from './daemon/run.ts';
 import { loadAddon } from './io/addon.ts';
 import { stderrLogger } from './single/logger.ts';
 import { runSingle } from './single/run.ts';
@@ -19,7 +16,10 @@ function addonCandidates(): string[] {
   return process.env.PIDONE_ADDON ? [process.env.PIDONE_ADDON, ...list] : list;
 }
 
-function main(): void {
+// Supervisor mode, check and the client are imported on demand: esbuild then initializes
+// their modules (yaml, pino, the config loaders) lazily, and single mode, which needs none of
+// them, starts as fast as node itself.
+async function main(): Promise<void> {
   const inv = parseArgs(process.argv.slice(2), process.env);
   switch (inv.mode) {
     case 'help':
@@ -45,7 +45,8 @@ function main(): void {
         },
       );
       return;
-    case 'check':
+    case 'check': {
+      const { runCheck } = await import('./cli/check.ts');
       process.exitCode = runCheck(inv.args, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
@@ -55,7 +56,10 @@ function main(): void {
         hostname: hostname(),
       });
       return;
+    }
     case 'supervisor': {
+      const { configCandidates, discoverConfig } = await import('./config/load.ts');
+      const { runDaemon } = await import('./daemon/run.ts');
       const opts = { cwd: process.cwd(), env: process.env, argv0: process.argv[1] ?? 'pidone', exists: existsSync };
       const file = inv.configFile ?? discoverConfig(opts);
       if (file === null) {
@@ -78,10 +82,23 @@ function main(): void {
       });
       return;
     }
-    case 'client':
-      process.stderr.write(`pidone: '${inv.command}' needs the control socket, which this build does not serve yet\n`);
-      process.exitCode = 2;
+    case 'client': {
+      const { runClient } = await import('./cli/client.ts');
+      // A reader that went away (`pidone logs -f web | head`) is not an error.
+      process.stdout.on('error', () => process.exit(process.exitCode ?? 0));
+      try {
+        process.exitCode = await runClient(inv.command, inv.args, {
+          env: process.env,
+          uid: process.geteuid?.() ?? 0,
+          stdout: (s) => process.stdout.write(s),
+          stderr: (s) => process.stderr.write(s),
+        });
+      } catch (err) {
+        process.stderr.write(`pidone: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+      }
+    }
   }
 }
 
-main();
+void main();

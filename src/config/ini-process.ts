@@ -98,14 +98,16 @@ export function processesFromSection(ctx: Ctx, section: string, groupName: strin
     return v === null ? null : octalType(v);
   }, null, HINTS.octal);
   const processName = field('process_name', () => processOrGroupName(get('process_name', '%(program_name)s', undefined, false)), '%(program_name)s', HINTS.name);
-  if (numprocs > 1 && !processName.includes('%(process_num)')) {
+  // Processes that would all get the same name are not worth building.
+  const unnamed = numprocs > 1 && !processName.includes('%(process_num)');
+  if (unnamed) {
     fail(ctx, site('process_name'), new PyValueError('%(process_num) must be present within process_name when numprocs > 1'),
       `write process_name=%(program_name)s_%(process_num)02d`);
-    return [];
   }
   if (stopasgroup && !killasgroup) {
     fail(ctx, site('killasgroup'), new PyValueError('Cannot set stopasgroup=true and killasgroup=false'), 'remove killasgroup=false (stopasgroup implies it)');
   }
+  if (unnamed) return [];
   if (numprocs > MAX_NUMPROCS) {
     fail(ctx, { ...site('numprocs'), pidone: true }, new PyValueError(`numprocs=${numprocs} is more than pidone runs (at most ${MAX_NUMPROCS})`));
     return [];

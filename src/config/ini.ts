@@ -2,19 +2,18 @@
 // does (ServerOptions.read_config), with supervisord's own verdict kept word for word in
 // `upstream` and every problem, with file:line, in `diagnostics`. Pure apart from reading the
 // config files and globbing [include] patterns: environment, hostname and cwd come in as options.
-import { readFileSync } from 'node:fs';
 import type { GroupSpec, ProgramSpec, Settings } from '../model/spec.ts';
 import type { Diagnostic } from './diagnostic.ts';
-import { attempt, fail, locate, saneget, warn, wholeDict, type Ctx, type Upstream } from './ini-context.ts';
-import { expand, mergeDicts, type PyDict } from './ini-expand.ts';
+import { attempt, fail, locate, saneget, warn, type Ctx, type Upstream } from './ini-context.ts';
+import type { PyDict } from './ini-expand.ts';
+import { readIncludes, readInto } from './ini-files.ts';
 import { readSettingsExtensions } from './ini-extensions.ts';
-import { pyGlob } from './ini-glob.ts';
 import { readGroups } from './ini-groups.ts';
 import { lint } from './ini-lint.ts';
 import { toGroupSpec, toProcessGroup, toSettings, type IniProcessGroup } from './ini-model.ts';
-import { expandHere, getOption, newStore, readIniText, type IniStore } from './ini-parser.ts';
-import { pyCompare, pyRepr, pySplitWs, PyValueError } from './ini-py.ts';
-import { pyAbspath, pyDirname, pyJoin } from './ini-pypath.ts';
+import { getOption, newStore } from './ini-parser.ts';
+import { pyRepr, PyValueError } from './ini-py.ts';
+import { pyAbspath, pyDirname } from './ini-pypath.ts';
 import { readServers, type IniServer } from './ini-servers.ts';
 import { readRpcInterfaces, readSupervisord, type IniSupervisord } from './ini-supervisord.ts';
 
@@ -57,9 +56,6 @@ export interface IniResult {
   /** What real supervisord 4.2.5 says: its error (or null), its warnings and infos, verbatim. */
   readonly upstream: Upstream;
 }
-
-// Python's utf-8 codec keeps a byte-order mark as text (and supervisord then rejects line 1).
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Parses a supervisord config file (and its includes) into pidone's model. */
 export function parseIni(file: string, opts: IniOptions): IniResult {
@@ -110,7 +106,7 @@ export function parseIni(file: string, opts: IniOptions): IniResult {
   const settings = toSettings(supervisord, servers, settingsExt, { umask: getOption(store, 'supervisord', 'umask') !== undefined });
   return {
     programs: runnable.flatMap((g) => uniqueByName(g.processes)),
-    groups: runnable.map(toGroupSpec),
+    groups: runnable.map((g) => toGroupSpec({ ...g, processes: uniqueByName(g.processes) })),
     eventlisteners: processGroups.filter((g) => g.kind === 'eventlistener'),
     fcgi_programs: processGroups.filter((g) => g.kind === 'fcgi-program'),
     process_groups: processGroups,
@@ -122,79 +118,6 @@ export function parseIni(file: string, opts: IniOptions): IniResult {
     rpcinterfaces,
     upstream: ctx.upstream,
   };
-}
-
-function fileError(ctx: Ctx, at: { file: string; line: number }, upstream: string, human: string): void {
-  if (ctx.upstream.error === null) ctx.upstream.error = upstream;
-  ctx.diagnostics.push({ file: at.file, line: at.line, severity: 'error', message: human });
-}
-
-// Reads one file into the store. `name` is how supervisord names it in messages.
-function readInto(ctx: Ctx, name: string, path: string, main: boolean): boolean {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    // parser.read() skips included files it cannot open; only the main file must exist.
-    if (!main) {
-      warn(ctx, { file: path, line: 0 }, `included file cannot be read (${code ?? 'error'}); supervisord skips it silently`);
-      return false;
-    }
-    const missing = code === 'ENOENT' || code === 'ENOTDIR';
-    const verb = missing ? 'find' : 'read';
-    fileError(ctx, { file: name, line: 0 }, `could not ${verb} config file ${name}`, `could not ${verb} the config file (${code ?? 'error'})`);
-    return false;
-  }
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    fileError(ctx, { file: name, line: 0 }, `'utf-8' codec can't decode ${name}`, 'the file is not valid UTF-8; supervisord reads config files as UTF-8 text');
-    return false;
-  }
-  const r = readIniText(ctx.store, text, name);
-  for (const p of r.problems) ctx.diagnostics.push({ file: p.file, line: p.line, severity: 'error', message: p.message });
-  if (r.error !== null && ctx.upstream.error === null) ctx.upstream.error = r.error;
-  return true;
-}
-
-// The [include] block of read_config: patterns relative to the main file's directory, each
-// pattern's matches read in sorted order, %(here)s of each file replaced right after reading it.
-function readIncludes(ctx: Ctx, absFile: string, reroot: IniOptions['rerootInclude']): string[] {
-  const { store } = ctx;
-  const read: string[] = [];
-  if (!store.sections.has('include')) return read;
-  expandHere(store, ctx.here);
-  const opt = getOption(store, 'include', 'files');
-  if (!opt) {
-    fail(ctx, { section: 'include' }, new PyValueError('.ini file has [include] section, but no files setting'), 'add files = conf.d/*.conf');
-    return read;
-  }
-  const dict = mergeDicts(new Map([['here', ctx.here], ['host_node_name', ctx.hostname]]), ctx.env);
-  const patterns = attempt(ctx, { section: 'include', key: 'files' }, () => {
-    try {
-      return pySplitWs(expand(opt.value, dict, 'include.files', () => wholeDict(ctx, 'include', 'files')));
-    } catch (err) {
-      if (err instanceof PyValueError) err.key = 'files';
-      throw err;
-    }
-  }, []);
-  const base = pyDirname(absFile);
-  for (const p of patterns) {
-    const pattern = pyJoin(base, p);
-    const matches = pyGlob(reroot ? reroot(pattern) : pattern);
-    if (matches.length === 0) {
-      warn(ctx, locate(ctx, 'include', 'files'), `[include] files: nothing matches ${pyRepr(pattern)}`, `No file matches via include "${pattern}"`);
-      continue;
-    }
-    for (const f of matches.sort(pyCompare)) {
-      ctx.upstream.infos.push(`Included extra file "${f}" during parsing`);
-      if (readInto(ctx, f, f, false)) read.push(f);
-      expandHere(store, pyAbspath(pyDirname(f), ctx.cwd));
-    }
-  }
-  return read;
 }
 
 // pidone addresses a process by its name alone, so names must be unique across groups; and

@@ -2,6 +2,11 @@
 // and exits with the code spec section 2 defines once the supervisor has finished.
 import { ConfigError, formatDiagnostic, type Diagnostic } from '../config/diagnostic.ts';
 import { loadConfig, type Loaded } from '../config/load.ts';
+import type { ConfigRead } from '../control/context.ts';
+import { EventBus } from '../control/event-bus.ts';
+import type { ReloadOutcome } from '../control/protocol.ts';
+import { ControlServer } from '../control/server.ts';
+import { defaultSocketPath } from '../control/socket.ts';
 import { describeEvent, eventLevel, type SupervisorEvent } from '../core/events.ts';
 import { Supervisor } from '../core/supervisor.ts';
 import type { Model } from '../model/spec.ts';
@@ -79,12 +84,15 @@ export function runDaemon(file: string, host: DaemonHost): void {
   });
   reaper.start();
   const notify = new NotifyHub(addon, () => runtimeDir(host.env, host.pid));
-  const deps = { addon, reaper, baseEnv: host.env, serverUrl: null, euid: host.euid };
+  const socket = model.settings.control.socket ?? defaultSocketPath(host.env, host.euid);
+  const deps = { addon, reaper, baseEnv: host.env, serverUrl: `unix://${socket}`, euid: host.euid };
   const spawner = new ProcessSpawner({ ...deps, sink, notifySocket: (spec) => notify.prepare(spec) });
   const prober = new ProcessProber(sink, probeCommandRunner(deps), notify.watch);
 
   let finishing = false;
+  const bus = new EventBus(); // the control plane's view of the events
   const report = (e: SupervisorEvent): void => {
+    bus.emit(e);
     const level = eventLevel(e);
     if (e.type === 'finished') {
       // The closing line, with the final states, is printed once everything is gone.
@@ -100,6 +108,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
   const supervisor = new Supervisor(model, { clock: systemClock, spawner, prober, report });
 
   const finish = async (code: number, reason: string): Promise<void> => {
+    control.close();
     const states = supervisor.snapshot().map((p) => `${p.name} ${p.statename}${p.exitstatus !== null && p.statename === 'EXITED' ? ` (${p.exitstatus})` : ''}`);
     await drainLeftovers(addon, reaper, host.pid, host.graceMs, {
       info: (m) => sink.event('info', m),
@@ -148,22 +157,45 @@ export function runDaemon(file: string, host: DaemonHost): void {
     });
   }
 
-  const reload = (): void => {
-    let next: Loaded;
+  let current = model;
+  const read = (): ConfigRead => {
     try {
-      next = load(file, host);
+      const next = load(file, host);
+      for (const d of next.warnings) sink.event('warn', formatDiagnostic(d));
+      return { ok: true, model: next.model };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       for (const d of err.diagnostics) sink.event(d.severity === 'error' ? 'error' : 'warn', formatDiagnostic(d));
-      sink.event('error', 'reload rejected: the running programs are left as they are');
-      return;
+      return { ok: false, errors: err.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic) };
     }
-    for (const d of next.warnings) sink.event('warn', formatDiagnostic(d));
-    const diff = supervisor.reload(next.model);
-    for (const p of next.model.programs) if (diff.added.includes(p.name) || diff.changed.includes(p.name)) sink.addProgram(p);
+  };
+  const apply = (next: Model) => {
+    const diff = supervisor.reload(next);
+    current = next;
+    for (const p of next.programs) if (diff.added.includes(p.name) || diff.changed.includes(p.name)) sink.addProgram(p);
+    return diff;
+  };
+  const reload = (): ReloadOutcome => {
+    const next = read();
+    if (!next.ok) {
+      sink.event('error', 'reload rejected: the running programs are left as they are');
+      return next;
+    }
+    const diff = apply(next.model);
     sink.event('info', `reloaded ${file}: added ${diff.added.join(', ') || 'none'}; removed ${diff.removed.join(', ') || 'none'}; changed ${diff.changed.join(', ') || 'none'}`);
+    return { ok: true, ...diff };
   };
 
+  const control = new ControlServer(
+    { supervisor, sink, bus, pid: host.pid, startedAt: Date.now(), now: Date.now, config: { current: () => current, read, apply, reload } },
+    { socket },
+  );
   sink.event('info', `pidone ${PIDONE_VERSION} started with pid ${host.pid}: ${model.programs.length} program(s) from ${file}`);
-  supervisor.start();
+  // Programs start once the control socket is bound: they get its URL, and a socket owned by
+  // another live pidone is a startup error (supervisord exits 2 the same way).
+  control.start().then(() => supervisor.start(), (err: unknown) => {
+    sink.event('error', `control: ${(err as Error).message}`);
+    finishing = true;
+    void finish(2, `cannot serve the control socket ${socket}`);
+  });
 }

@@ -3,7 +3,6 @@
 // program's code, but only after the processes it left behind have been asked to stop
 // (SIGTERM, a grace period, SIGKILL): the kernel's SIGKILL at PID 1's exit cuts cleanup
 // mid-way, which is the main complaint against tini and dumb-init.
-import { spawn as nodeSpawn } from 'node:child_process';
 import type { ExitStatus } from '../core/ports.ts';
 import type { Addon, AddonLoad } from '../io/addon.ts';
 import { resolveExecutable } from '../io/executable.ts';
@@ -114,13 +113,17 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
     log.debug(`spawned ${opts.program} with pid ${child}`);
   } else {
     // Without the addon, libuv spawns: a new session instead of a foreground process group.
-    const proc = nodeSpawn(resolved.path, opts.args, { stdio: 'inherit', detached: true, argv0: opts.program });
-    proc.on('error', (err: NodeJS.ErrnoException) => {
-      log.error(`cannot run ${opts.program}: ${err.message}`);
-      host.exit(err.code === 'ENOENT' ? 127 : 126);
+    // node:child_process (and the net/stream modules it pulls in) is loaded only here: it
+    // costs a tenth of node's start-up time, and single mode does not need it otherwise.
+    void import('node:child_process').then(({ spawn }) => {
+      const proc = spawn(resolved.path, opts.args, { stdio: 'inherit', detached: true, argv0: opts.program });
+      proc.on('error', (err: NodeJS.ErrnoException) => {
+        log.error(`cannot run ${opts.program}: ${err.message}`);
+        host.exit(err.code === 'ENOENT' ? 127 : 126);
+      });
+      proc.on('exit', (code, signal) => finish({ code, signal: signal ? signal.slice(3) : null }));
+      child = proc.pid ?? 0;
     });
-    proc.on('exit', (code, signal) => finish({ code, signal: signal ? signal.slice(3) : null }));
-    child = proc.pid ?? 0;
   }
 }
 

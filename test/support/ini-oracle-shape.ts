@@ -1,7 +1,10 @@
 // Turns parseIni's result into the JSON shape /work/shared/corpus/oracle.py prints for real
 // supervisord, so the two can be compared with deepStrictEqual. The mapping is the only place
 // where the representations differ (autorestart true vs "true", umask 18 vs "0o22", ...).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { IniProcessGroup, IniResult, IniOptions } from '../../src/config/ini.ts';
 import { parseIni } from '../../src/config/ini.ts';
 import { pyAbspath } from '../../src/config/ini-pypath.ts';
@@ -110,4 +113,47 @@ export function parseLikeOracle(file: string, run: OracleRun, fragment: boolean,
     ...extra,
   };
   return parseIni(file, opts);
+}
+
+/** Where the shared corpus and its oracle live (PIDONE_CORPUS overrides). */
+export const SHARED_CORPUS = process.env.PIDONE_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+const ORACLE = `${SHARED_CORPUS}/oracle.py`;
+const WRAPPER = fileURLToPath(new URL('./ini-oracle.py', import.meta.url));
+/** Whether the real parser can run here (CI installs Debian's `supervisor`). */
+export const ORACLE_LIVE = existsSync('/usr/lib/python3/dist-packages/supervisor') && existsSync(ORACLE);
+// What the oracle process sees of the host; compareWithOracle mirrors it.
+const ORACLE_ENV = { PATH: '/usr/bin:/bin', HOME: '/home/oracle', TMPDIR: '/tmp', LANG: 'C.UTF-8' };
+
+type Json = Record<string, unknown>;
+
+/** Runs the real parser on files under `base` (its CORPUS); results by basename. */
+export function runOracle(base: string, files: readonly string[]): { results: Record<string, Json>; error: string | null } {
+  const r = spawnSync('/usr/bin/python3', [WRAPPER, ORACLE, base, ...files], {
+    cwd: '/', env: ORACLE_ENV, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.status !== 0) return { results: {}, error: r.stderr || `exit ${r.status}` };
+  return { results: JSON.parse(r.stdout) as Record<string, Json>, error: null };
+}
+
+// The keys of an oracle result that describe the parse (the rest is provenance).
+function verdict(o: Json): Json {
+  const { file, supervisor_version, here, include_root, env, stubs, without_env_error, as_fragment, wrapper, ...rest } = o;
+  void [file, supervisor_version, here, include_root, env, stubs, without_env_error, as_fragment, wrapper];
+  return rest;
+}
+
+/** Asserts parseIni agrees with one oracle result: as is, as a conf.d fragment, and without env. */
+export function compareWithOracle(path: string, expected: Json, corpus: string, base: string): void {
+  assert.equal(expected.crash, undefined, `supervisord's parser crashed: ${String(expected.crash)}`);
+  const run: OracleRun = { env: expected.env as Record<string, string>, corpus, root: path.replace(/\.conf$/, '.root') };
+  const opts = { home: ORACLE_ENV.HOME };
+  assert.deepStrictEqual(scrub(oracleShape(parseLikeOracle(path, run, false, run.env, opts)), base), verdict(expected), 'main parse');
+  if (expected.as_fragment) {
+    const frag = scrub(oracleShape(parseLikeOracle(path, run, true, run.env, opts)), base);
+    assert.deepStrictEqual(frag, verdict(expected.as_fragment as Json), 'parsed as a conf.d fragment');
+  }
+  if ('without_env_error' in expected) {
+    const bare = parseLikeOracle(path, run, false, {}, opts);
+    assert.equal(scrub(bare.upstream.error, base), expected.without_env_error, 'parsed without the environment');
+  }
 }

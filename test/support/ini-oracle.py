@@ -31,7 +31,12 @@ def main(argv):
         return sorted(names)
 
     oracle._env_vars_used = env_vars_used
-    out = {os.path.basename(f): oracle.oracle(f) for f in files}
+    out = {}
+    for f in files:
+        try:
+            out[os.path.basename(f)] = oracle.oracle(f)
+        except Exception as e:  # a crash of supervisord's parser itself, not a ValueError
+            out[os.path.basename(f)] = {'crash': repr(e)}
     sys.stdout.write(json.dumps(out, indent=2) + '\n')
 
 

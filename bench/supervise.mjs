@@ -1,0 +1,89 @@
+// Issue 5 benchmark: N programs `sh -c 'echo ready; exec sleep 1000'`: time from the
+// supervisor's start until every program printed "ready", then from SIGTERM until the
+// supervisor exited with everything stopped; pidone against supervisord, concurrently and
+// pm2-runtime when installed (bench/node_modules: `npm --prefix bench install`).
+// Then pidone's RSS with BIG programs running. Goals: 50 up < 0.3 s, 50 down < 0.3 s,
+// 1,000 programs under 120 MB RSS.
+// usage: node bench/supervise.mjs     env: N=50 RUNS=5 BIG=1000
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, ROOT, fmt, haveDist, killGroup, median, rssKb, sleep, startUntil, stopTime, which } from './lib.mjs';
+
+haveDist();
+const N = Number(process.env.N ?? 50);
+const RUNS = Number(process.env.RUNS ?? 5);
+const BIG = Number(process.env.BIG ?? 1000);
+const work = mkdtempSync(join(tmpdir(), 'pidone-bench-sup-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const CMD = 'echo ready; exec sleep 1000';
+const names = (n) => Array.from({ length: n }, (_, i) => `p${String(i).padStart(4, '0')}`);
+
+function pidoneConfig(n) {
+  const file = join(work, `pidone-${n}.yaml`);
+  writeFileSync(file, `programs:\n${names(n).map((p) => `  ${p}: { command: "${CMD}" }`).join('\n')}\n`);
+  return file;
+}
+function supervisordConfig(n) {
+  const file = join(work, `supervisord-${n}.conf`);
+  const progs = names(n).map((p) => `[program:${p}]\ncommand=sh -c "${CMD}"\nstdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\nstartsecs=0\n`);
+  writeFileSync(file, `[supervisord]\nnodaemon=true\nlogfile=/dev/null\nlogfile_maxbytes=0\npidfile=${work}/supervisord.pid\n\n${progs.join('\n')}`);
+  return file;
+}
+function pm2Config(n) {
+  const file = join(work, `ecosystem-${n}.config.js`);
+  const apps = names(n).map((p) => ({ name: p, script: 'sh', args: ['-c', CMD], interpreter: 'none', autorestart: false }));
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  return file;
+}
+
+const contenders = [['pidone', () => [process.execPath, DIST, '-c', pidoneConfig(N)], {}]];
+const supervisord = which('supervisord', '/usr/bin/supervisord');
+if (supervisord) contenders.push(['supervisord 4.2.5', () => [supervisord, '-n', '-c', supervisordConfig(N)], { fifo: true }]);
+const concurrently = which(join(ROOT, 'bench/node_modules/.bin/concurrently'));
+if (concurrently) contenders.push(['concurrently', () => [concurrently, ...names(N).map(() => `sh -c '${CMD}'`)], {}]);
+const pm2 = which(join(ROOT, 'bench/node_modules/.bin/pm2-runtime'));
+if (pm2) contenders.push(['pm2-runtime', () => [pm2, pm2Config(N)], { env: { ...process.env, PM2_HOME: join(work, 'pm2') } }]);
+
+const results = [];
+for (const [name, argvOf, opts] of contenders) {
+  const up = [];
+  const down = [];
+  let error = null;
+  for (let i = 0; i < RUNS && !error; i++) {
+    let proc = null;
+    try {
+      const started = await startUntil(argvOf(), /ready\s*$/, N, opts);
+      proc = started.proc;
+      up.push(started.ms);
+      await sleep(300);
+      down.push(await Promise.race([stopTime(proc), sleep(30_000).then(() => Infinity)]));
+    } catch (err) {
+      error = err.message;
+    } finally {
+      if (proc) killGroup(proc);
+      await sleep(200);
+    }
+  }
+  results.push({ name, up: median(up), down: median(down), error });
+}
+
+// pidone alone with BIG programs: RSS once everything runs.
+let big = null;
+{
+  const { proc, ms } = await startUntil([process.execPath, DIST, '-c', pidoneConfig(BIG)], /ready\s*$/, BIG);
+  await sleep(1000);
+  big = { ms, rss: rssKb(proc.pid) / 1024, hwm: rssKb(proc.pid, 'VmHWM') / 1024 };
+  const downMs = await stopTime(proc);
+  big.down = downMs;
+  killGroup(proc);
+}
+
+const floor = results[0];
+console.log(`| workload (${N} programs, median of ${RUNS}) | contender | all up | all stopped | up vs pidone | down vs pidone |`);
+console.log('|---|---|---|---|---|---|');
+for (const r of results) {
+  if (r.error) console.log(`| supervise ${N} | ${r.name} | error: ${r.error} | | | |`);
+  else console.log(`| supervise ${N} | ${r.name} | ${fmt(r.up)} ms | ${fmt(r.down)} ms | ${(r.up / floor.up).toFixed(2)}x | ${(r.down / floor.down).toFixed(2)}x |`);
+}
+console.log(`| supervise ${BIG} | pidone | ${fmt(big.ms)} ms up, ${fmt(big.down)} ms down | RSS ${big.rss.toFixed(1)} MB (peak ${big.hwm.toFixed(1)} MB) | | |`);

@@ -1,0 +1,200 @@
+// `pidone status|start|stop|restart|signal|logs|reload|shutdown`: the control API's command
+// line client. Exit codes (docs/control.md): 0 success (status: every program meant to run
+// is RUNNING and ready), 1 failure or not ready, 2 usage error, 4 no pidone answered.
+import { discoverSocket } from '../control/socket.ts';
+import type { ActionResponse, ErrorBody, ProgramsResponse, ReloadOutcome } from '../control/protocol.ts';
+import { harmless, reason, resultLine, selects, statusLines } from './client-format.ts';
+import { NoAnswer, type Target, call, json, makeTarget, send } from './http-client.ts';
+
+export interface ClientHost {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly uid: number;
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+export const CLIENT_USAGE = `usage:
+  pidone status [NAME...] [--json]          program states; exit 0 only if every program meant
+                                            to run is RUNNING and ready (a Docker HEALTHCHECK)
+  pidone start|stop|restart NAME...|all [--no-wait]
+  pidone signal SIGNAL NAME...|all
+  pidone logs [-f] [--stderr] [-n BYTES] NAME
+  pidone reload                             re-read the config: only changed programs restart
+  pidone shutdown [--no-wait]               stop everything; waits until pidone has finished
+
+NAME is a program, group:name, group:* or all.
+options: -s, --socket PATH   control socket (or unix:///path, http://host:port); default:
+                             $PIDONE_SOCKET, else /run/pidone.sock, $XDG_RUNTIME_DIR/pidone.sock,
+                             or pidone-<uid>.sock in the temp dir
+credentials (TCP or a guarded socket): PIDONE_TOKEN, or PIDONE_USERNAME and PIDONE_PASSWORD
+exit codes: 0 ok, 1 failed or not ready, 2 usage error, 4 no pidone answered`;
+
+class Usage extends Error {}
+
+interface Parsed {
+  readonly target: Target;
+  readonly flags: Set<string>;
+  readonly values: Map<string, string>;
+  readonly names: string[];
+}
+
+// Flags each command accepts; those in VALUED take a value.
+const FLAGS: Readonly<Record<string, readonly string[]>> = {
+  status: ['--json'], start: ['--no-wait'], stop: ['--no-wait'], restart: ['--no-wait'], signal: [],
+  logs: ['-f', '--follow', '--stderr', '-n', '--bytes'], reload: [], shutdown: ['--no-wait'],
+};
+const VALUED = new Set(['-n', '--bytes', '-s', '--socket']);
+
+function parse(command: string, args: readonly string[], host: ClientHost): Parsed {
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      names.push(...args.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      names.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (flag === '-h' || flag === '--help') throw new Usage('');
+    if (!['-s', '--socket', ...(FLAGS[command] ?? [])].includes(flag)) throw new Usage(`${command}: unknown option ${a}`);
+    if (VALUED.has(flag)) {
+      const v = flag !== a ? a.slice(eq + 1) : args[++i];
+      if (v === undefined) throw new Usage(`${command}: ${flag} needs a value`);
+      values.set(flag === '-s' ? '--socket' : flag === '-n' ? '--bytes' : flag, v);
+    } else flags.add(flag === '-f' ? '--follow' : flag);
+  }
+  const where = values.get('--socket') ?? host.env.PIDONE_SOCKET ?? discoverSocket(host.env, host.uid);
+  return { target: makeTarget(where, host.env), flags, values, names };
+}
+
+/** Runs one client command; resolves with the exit code. */
+export async function runClient(command: string, args: readonly string[], host: ClientHost): Promise<number> {
+  let p: Parsed;
+  try {
+    p = parse(command, args, host);
+    checkArity(command, p.names);
+  } catch (err) {
+    if (!(err instanceof Usage)) throw err;
+    if (err.message === '') {
+      host.stdout(`${CLIENT_USAGE}\n`);
+      return 0;
+    }
+    host.stderr(`pidone: ${err.message}\n${CLIENT_USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await COMMANDS[command]!(p, host);
+  } catch (err) {
+    if (err instanceof NoAnswer) {
+      host.stderr(`pidone: no pidone answered at ${err.message}\n`);
+      return 4;
+    }
+    throw err;
+  }
+}
+
+function checkArity(command: string, names: readonly string[]): void {
+  if (['start', 'stop', 'restart'].includes(command) && names.length === 0) throw new Usage(`${command} needs a program name (or all)`);
+  if (command === 'signal' && names.length < 2) throw new Usage('signal needs a signal name and a program name');
+  if (command === 'logs' && names.length !== 1) throw new Usage('logs needs exactly one program name');
+  if ((command === 'reload' || command === 'shutdown') && names.length > 0) throw new Usage(`${command} takes no names`);
+}
+
+/** A 401/403 or other unexpected error answer: print it, exit 1. */
+function failed(host: ClientHost, status: number, body: ErrorBody): number {
+  const hint = status === 401 ? ' (set PIDONE_TOKEN, or PIDONE_USERNAME and PIDONE_PASSWORD)' : '';
+  host.stderr(`pidone: ${body.error}${hint}\n`);
+  for (const e of body.errors ?? []) host.stderr(`  ${e}\n`);
+  return 1;
+}
+
+type Command = (p: Parsed, host: ClientHost) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  async status(p, host) {
+    const { status, body } = await call<ProgramsResponse & ErrorBody>(p.target, 'GET', '/api/programs');
+    if (status !== 200) return failed(host, status, body);
+    let code = 0;
+    const unknown = p.names.filter((n) => !body.programs.some((x) => selects(n, x)));
+    const shown = p.names.length === 0 ? body.programs : body.programs.filter((x) => p.names.some((n) => selects(n, x)));
+    if (p.flags.has('--json')) host.stdout(`${JSON.stringify({ ...body, programs: shown }, null, 2)}\n`);
+    else {
+      for (const n of unknown) host.stdout(`${n}: ERROR (no such process)\n`);
+      for (const line of statusLines(shown)) host.stdout(`${line}\n`);
+    }
+    if (unknown.length > 0) code = 1;
+    const bad = shown.filter((x) => !x.healthy);
+    if (bad.length > 0 || body.pidone.phase !== 'running') {
+      code = 1;
+      if (!p.flags.has('--json')) host.stderr(`pidone: not ready: ${[...(body.pidone.phase !== 'running' ? [`pidone is ${body.pidone.phase}`] : []), ...bad.map((x) => `${x.namespec} ${x.problem}`)].join('; ')}\n`);
+    }
+    return code;
+  },
+  start: (p, host) => act(p, host, 'start'),
+  stop: (p, host) => act(p, host, 'stop'),
+  restart: (p, host) => act(p, host, 'restart'),
+  async signal(p, host) {
+    const [sig, ...names] = p.names;
+    return act({ ...p, names }, host, 'signal', { signal: sig });
+  },
+  async logs(p, host) {
+    const name = encodeURIComponent(p.names[0]!);
+    const stream = p.flags.has('--stderr') ? 'stderr' : 'stdout';
+    const bytes = p.values.get('--bytes') ?? '1600';
+    if (!/^\d+$/.test(bytes)) throw new Usage(`-n expects a number of bytes, got ${JSON.stringify(bytes)}`);
+    const follow = p.flags.has('--follow') ? '&follow=1' : '';
+    const res = await send(p.target, 'GET', `/api/programs/${name}/logs?stream=${stream}&bytes=${bytes}${follow}`);
+    if (res.statusCode !== 200) {
+      const body = await json<ErrorBody>(res);
+      if (body.fault === 'BAD_NAME') {
+        host.stdout(`${p.names[0]}: ERROR (no such process)\n`);
+        return 1;
+      }
+      return failed(host, res.statusCode ?? 0, body);
+    }
+    // With -f this runs until pidone ends the stream or the user presses Ctrl-C.
+    res.on('data', (c: Buffer) => host.stdout(c.toString('utf8')));
+    await new Promise<void>((resolve) => res.on('end', resolve).on('close', resolve));
+    return 0;
+  },
+  async reload(p, host) {
+    const { status, body } = await call<ReloadOutcome & ErrorBody>(p.target, 'POST', '/api/reload');
+    if (status !== 200 || !body.ok) return failed(host, status, body);
+    const list = (xs: readonly string[]): string => (xs.length > 0 ? xs.join(', ') : 'none');
+    host.stdout(`reloaded: added ${list(body.added)}; removed ${list(body.removed)}; changed ${list(body.changed)}\n`);
+    return 0;
+  },
+  async shutdown(p, host) {
+    const wait = !p.flags.has('--no-wait');
+    const { status, body } = await call<{ ok: boolean; exitCode?: number; reason?: string } & ErrorBody>(p.target, 'POST', `/api/shutdown${wait ? '?wait=1' : ''}`);
+    if (status !== 200 && status !== 202) return failed(host, status, body);
+    host.stdout(body.exitCode === undefined ? 'Shutting down\n' : `Shut down: pidone exits with code ${body.exitCode} (${body.reason ?? ''})\n`);
+    return 0;
+  },
+};
+
+async function act(p: Parsed, host: ClientHost, verb: 'start' | 'stop' | 'restart' | 'signal', body?: unknown): Promise<number> {
+  const names = p.names.includes('all') ? ['all'] : p.names;
+  const wait = p.flags.has('--no-wait') ? '?wait=0' : '';
+  let code = 0;
+  for (const n of names) {
+    const r = await call<ActionResponse & ErrorBody>(p.target, 'POST', `/api/programs/${encodeURIComponent(n)}/${verb}${wait}`, body);
+    if (r.status === 200) {
+      for (const x of r.body.results) {
+        host.stdout(`${resultLine(verb, x)}\n`);
+        if (x.status !== 'SUCCESS' && !harmless(verb, x.status)) code = 1;
+      }
+    } else if (r.body.fault !== undefined && r.status !== 401 && r.status !== 403) {
+      host.stdout(`${n}: ERROR (${reason(r.body.fault, r.body.error)})\n`);
+      if (!harmless(verb, r.body.fault)) code = 1;
+    } else code = failed(host, r.status, r.body);
+  }
+  return code;
+}
+

@@ -1,0 +1,59 @@
+// Who may talk to the control server. TCP always needs credentials (the server refuses to
+// listen without them); the unix socket is guarded by its file mode and, as supervisord's
+// [unix_http_server] username=, by credentials when they are configured for it. Accepted:
+// `Authorization: Bearer <token>`, or HTTP Basic with supervisord's username/password, the
+// password plain or `{SHA}<hex sha1>`. Comparisons are constant-time.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ControlSettings } from '../model/spec.ts';
+
+/** The credentials a listener checks; null = none needed. */
+export interface Credentials {
+  readonly username: string | null;
+  readonly password: string | null;
+  readonly token: string | null;
+}
+
+/** Are there credentials at all (a TCP listener refuses to start without)? */
+export function hasCredentials(c: Credentials): boolean {
+  return c.token !== null || (c.username !== null && c.password !== null);
+}
+
+/**
+ * Credentials for the unix socket. The model has one set for both listeners; it guards the
+ * socket too when no TCP listener is configured (then it can only be meant for the socket:
+ * INI [unix_http_server] username=, or YAML control.username without tcp).
+ */
+export function socketCredentials(s: ControlSettings): Credentials | null {
+  return s.tcp === null && hasCredentials(s) ? s : null;
+}
+
+function same(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+function passwordOk(configured: string, given: string): boolean {
+  if (configured.startsWith('{SHA}')) return same(configured.slice(5).toLowerCase(), createHash('sha1').update(given).digest('hex'));
+  return same(configured, given);
+}
+
+/** Does an Authorization header satisfy the credentials? */
+export function authorized(c: Credentials | null, header: string | undefined): boolean {
+  if (c === null) return true;
+  if (header === undefined) return false;
+  const sp = header.indexOf(' ');
+  const scheme = header.slice(0, sp < 0 ? header.length : sp).toLowerCase();
+  const value = sp < 0 ? '' : header.slice(sp + 1).trim();
+  if (scheme === 'bearer') return c.token !== null && same(c.token, value);
+  if (scheme === 'basic' && c.username !== null && c.password !== null) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return false;
+    // Evaluate both so the time taken does not tell which one was wrong.
+    const userOk = same(c.username, decoded.slice(0, colon));
+    const passOk = passwordOk(c.password, decoded.slice(colon + 1));
+    return userOk && passOk;
+  }
+  return false;
+}

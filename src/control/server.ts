@@ -1,0 +1,188 @@
+// The control server: HTTP on the unix socket (and, with credentials, on TCP), routing to the
+// XML-RPC interface (/RPC2, plus supervisorctl's /logtail and /mainlogtail), the JSON API
+// (/api), the web page (/), and /healthz, /readyz, /metrics. A bad request only ever costs
+// its own connection: bodies are bounded, slow clients time out, handler errors become 500.
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { resolveNamespec } from '../core/namespec.ts';
+import { Actions } from './actions.ts';
+import { handleApi } from './api.ts';
+import { type Credentials, authorized, hasCredentials, socketCredentials } from './auth.ts';
+import type { ControlContext } from './context.ts';
+import { GroupOps } from './groups.ts';
+import { BodyTooLarge, readBody, sendError, sendText } from './http-util.ts';
+import { Logs, MAIN_LOG } from './logs.ts';
+import { ExitCounter, renderMetrics } from './metrics.ts';
+import { asFault, invoke } from './rpc.ts';
+import { listenTcp, listenUnix, parseListen } from './socket.ts';
+import { Streams } from './streams.ts';
+import { programsResponse } from './views.ts';
+import { BrowserGuard } from './web.ts';
+import { XmlSyntaxError } from './xml.ts';
+import { decodeCall, encodeFault, encodeResponse } from './xmlrpc.ts';
+
+export interface ControlOptions {
+  /** The unix socket path to bind. */
+  readonly socket: string;
+  /** Timeouts for slow clients; defaults suit production. */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+type Transport = 'unix' | 'tcp';
+
+/** The control plane's HTTP server (docs/control.md). */
+export class ControlServer {
+  readonly #ctx: ControlContext;
+  readonly #opts: ControlOptions;
+  readonly #actions: Actions;
+  readonly #groups: GroupOps;
+  readonly #logs: Logs;
+  readonly #streams = new Streams();
+  readonly #guard = new BrowserGuard();
+  readonly #exits = new ExitCounter();
+  readonly #servers: Server[] = [];
+  #unlink: (() => void) | null = null;
+
+  constructor(ctx: ControlContext, opts: ControlOptions) {
+    this.#ctx = ctx;
+    this.#opts = opts;
+    this.#actions = new Actions(ctx);
+    this.#groups = new GroupOps(ctx.config, ctx.supervisor);
+    this.#logs = new Logs(ctx.sink);
+    ctx.bus.on((e) => this.#exits.observe(e));
+  }
+
+  /** SUPERVISOR_SERVER_URL for the children. */
+  get url(): string {
+    return `unix://${this.#opts.socket}`;
+  }
+
+  /** Binds the socket (fails when another live server owns it) and the TCP listener if configured. */
+  async start(): Promise<void> {
+    const settings = this.#ctx.config.current().settings.control;
+    const unix = this.#server('unix', socketCredentials(settings));
+    this.#unlink = await listenUnix(unix, this.#opts.socket, settings.socket_mode, this.#ctx.pid, (m) => this.#ctx.sink.event('info', m));
+    if (settings.tcp === null) return;
+    const at = parseListen(settings.tcp);
+    if (!hasCredentials(settings)) {
+      this.#ctx.sink.event('error', `control: NOT listening on TCP ${settings.tcp}: it needs authentication; set control.token or control.username and control.password`);
+      return;
+    }
+    if (at === null) {
+      this.#ctx.sink.event('error', `control: NOT listening on TCP: cannot read ${JSON.stringify(settings.tcp)} as host:port`);
+      return;
+    }
+    const tcp = this.#server('tcp', settings);
+    try {
+      await listenTcp(tcp, at);
+      this.#ctx.sink.event('info', `control: listening on http://${settings.tcp} (authentication required)`);
+    } catch (err) {
+      this.#ctx.sink.event('error', `control: cannot listen on TCP ${settings.tcp}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Stops listening, ends streams and idle connections, removes the socket file. */
+  close(): void {
+    for (const s of this.#servers) {
+      s.close();
+      s.closeIdleConnections();
+    }
+    this.#streams.closeAll();
+    this.#unlink?.();
+    this.#unlink = null;
+  }
+
+  #server(transport: Transport, creds: Credentials | null): Server {
+    const server = createServer({
+      headersTimeout: this.#opts.headersTimeoutMs ?? 10_000,
+      requestTimeout: this.#opts.requestTimeoutMs ?? 30_000,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: Math.min(1000, this.#opts.headersTimeoutMs ?? 1000),
+    }, (req, res) => {
+      this.#handle(req, res, transport, creds).catch((err: unknown) => this.#failed(res, err));
+    });
+    server.maxConnections = 512;
+    // Unparsable requests and timeouts: answer if the socket still takes it, then drop it.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
+        : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.destroy();
+    });
+    this.#servers.push(server);
+    return server;
+  }
+
+  #failed(res: ServerResponse, err: unknown): void {
+    if (err instanceof BodyTooLarge) {
+      if (!res.headersSent) sendError(res, 413, 'request body too large (limit 1 MiB)', undefined);
+      return;
+    }
+    this.#ctx.sink.event('warn', `control: request failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    if (!res.headersSent) sendError(res, 500, 'internal error (see pidone\'s log)');
+    else res.destroy();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse, transport: Transport, creds: Credentials | null): Promise<void> {
+    if (!authorized(creds, req.headers.authorization)) {
+      const challenge = creds?.username ? 'Basic realm="default"' : 'Bearer';
+      return sendText(res, 401, 'Unauthorized\n', 'text/plain; charset=utf-8', { 'WWW-Authenticate': challenge });
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (method === 'POST') {
+      const why = this.#guard.refuse(req, !path.startsWith('/RPC2'));
+      if (why !== null) return sendError(res, 403, why);
+    }
+    if (path.startsWith('/RPC2')) return this.#rpc(req, res);
+    if (path.startsWith('/api/')) return handleApi({ ctx: this.#ctx, actions: this.#actions, logs: this.#logs, streams: this.#streams }, req, res, path.slice(4), url.searchParams);
+    if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `use GET for ${path}`);
+    if (path === '/' || path === '/index.html') return this.#guard.page(res);
+    if (path === '/healthz' || path === '/ok.html') return sendText(res, 200, path === '/ok.html' ? 'OK' : 'ok\n');
+    if (path === '/readyz') return this.#readyz(res);
+    if (path === '/metrics') {
+      const body = renderMetrics(this.#ctx.supervisor.snapshot(), this.#exits, this.#ctx.startedAt);
+      return sendText(res, 200, body, 'text/plain; version=0.0.4; charset=utf-8');
+    }
+    if (path === '/mainlogtail') return this.#streams.followLog(res, this.#ctx, MAIN_LOG, 'stdout', this.#logs.last(MAIN_LOG, 'stdout', 1024), false);
+    const tail = /^\/logtail\/([^/]+)(?:\/(stdout|stderr))?$/.exec(path);
+    if (tail) return this.#logtail(res, decodeURIComponent(tail[1]!), (tail[2] ?? 'stdout') as 'stdout' | 'stderr');
+    return sendError(res, 404, `no route GET ${path}`);
+  }
+
+  /** supervisorctl tail -f: the last 1024 bytes, then the stream as it grows. */
+  #logtail(res: ServerResponse, name: string, stream: 'stdout' | 'stderr'): void {
+    const target = resolveNamespec(name, this.#ctx.config.current().programs);
+    const spec = target?.scope === 'process' ? target.specs[0] : undefined;
+    if (spec === undefined) return sendText(res, 404, 'Not Found\n');
+    this.#streams.followLog(res, this.#ctx, spec.name, stream, this.#logs.last(spec.name, stream, 1024), false);
+  }
+
+  #readyz(res: ServerResponse): void {
+    const view = programsResponse(this.#ctx);
+    if (view.ready) return sendText(res, 200, 'ready\n');
+    const reasons = view.pidone.phase !== 'running' ? [`pidone is ${view.pidone.phase}`] : [];
+    for (const p of view.programs) if (!p.healthy) reasons.push(`${p.namespec}: ${p.problem}`);
+    sendText(res, 503, `not ready\n${reasons.join('\n')}\n`);
+  }
+
+  async #rpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendText(res, 400, 'Bad Request: XML-RPC needs POST\n');
+    const body = await readBody(req);
+    let call;
+    try {
+      call = decodeCall(body);
+    } catch (err) {
+      if (!(err instanceof XmlSyntaxError)) throw err;
+      return sendText(res, 400, `Bad Request: ${err.message}\n`);
+    }
+    let xml: string;
+    try {
+      xml = encodeResponse(await invoke({ ctx: this.#ctx, actions: this.#actions, groups: this.#groups, logs: this.#logs }, call.method, call.params));
+    } catch (err) {
+      xml = encodeFault(asFault(err));
+    }
+    sendText(res, 200, xml, 'text/xml');
+  }
+}

@@ -1,0 +1,52 @@
+// The web page and the browser-facing guards. A POST that a browser sends (it carries Origin
+// or Sec-Fetch-Site) must be same-origin and carry the per-server CSRF token the page
+// embeds; a cross-site POST is refused outright, also on /RPC2, since a browser may hold
+// Basic credentials for the TCP listener. Non-browser clients (the CLI, supervisorctl) send
+// neither header and need no token.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { renderPage } from './web-page.ts';
+
+/** Checks POSTs from browsers; one token per server (per pidone run). */
+export class BrowserGuard {
+  readonly token = randomBytes(24).toString('hex');
+
+  /** null when the POST may proceed, else why it is refused. */
+  refuse(req: IncomingMessage, needToken: boolean): string | null {
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') return 'cross-origin request refused';
+    if (origin !== undefined) {
+      let host: string;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        return 'cross-origin request refused (bad Origin)';
+      }
+      if (host !== req.headers.host) return 'cross-origin request refused';
+    }
+    const fromBrowser = origin !== undefined || site !== undefined;
+    if (!fromBrowser || !needToken) return null;
+    const given = req.headers['x-csrf-token'];
+    if (typeof given !== 'string' || given.length !== this.token.length || !timingSafeEqual(Buffer.from(given), Buffer.from(this.token))) {
+      return 'missing or wrong X-CSRF-Token (reload the page)';
+    }
+    return null;
+  }
+
+  /** Serves the page with this server's token and a fresh CSP nonce. */
+  page(res: ServerResponse): void {
+    const nonce = randomBytes(16).toString('base64');
+    const html = renderPage(this.token, nonce);
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': Buffer.byteLength(html),
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    res.end(html);
+  }
+}
