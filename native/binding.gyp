@@ -3,8 +3,8 @@
     {
       "target_name": "pidone",
       "sources": ["pidone.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "ldflags": ["-s"],
+      "cflags": ["-Os", "-ffunction-sections", "-fdata-sections", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "ldflags": ["-s", "-Wl,--gc-sections", "-Wl,-z,noseparate-code"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"]
     }
   ]

@@ -16,9 +16,8 @@ function addonCandidates(): string[] {
   return process.env.PIDONE_ADDON ? [process.env.PIDONE_ADDON, ...list] : list;
 }
 
-// Supervisor mode, check and the client are imported on demand: esbuild then initializes
-// their modules (yaml, pino, the config loaders) lazily, and single mode, which needs none of
-// them, starts as fast as node itself.
+// Supervisor mode, check and the client come from ./lazy.ts, imported on demand: single mode,
+// which needs none of it, does not pay to parse or run it (build.mjs).
 async function main(): Promise<void> {
   const inv = parseArgs(process.argv.slice(2), process.env);
   switch (inv.mode) {
@@ -46,7 +45,7 @@ async function main(): Promise<void> {
       );
       return;
     case 'check': {
-      const { runCheck } = await import('./cli/check.ts');
+      const { runCheck } = await import('./lazy.ts');
       process.exitCode = runCheck(inv.args, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
@@ -58,8 +57,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'supervisor': {
-      const { configCandidates, discoverConfig } = await import('./config/load.ts');
-      const { runDaemon } = await import('./daemon/run.ts');
+      const { configCandidates, discoverConfig, runDaemon } = await import('./lazy.ts');
       const opts = { cwd: process.cwd(), env: process.env, argv0: process.argv[1] ?? 'pidone', exists: existsSync };
       const file = inv.configFile ?? discoverConfig(opts);
       if (file === null) {
