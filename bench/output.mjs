@@ -2,7 +2,8 @@
 //   (a) cat          the floor: the writers share one pipe into `cat` (lines may tear there)
 //   (b) pidone-sink  src/io/log-sink.ts in prefix mode (bench/output-harness.ts, bundled)
 //   (c) concurrently if bench/node_modules/.bin/concurrently exists
-//   (d) pidone       the real daemon, `node dist/pidone.js -c FILE`, when BENCH_DAEMON=1
+//   (d) pidone       the real daemon, `node dist/pidone.js -c FILE`
+//   (e) supervisord  stdout_logfile=/dev/stdout, when installed
 // Output goes to a file; afterwards every line is checked: whole, right writer, in order.
 // Prints the median wall time of R runs, the ratio of throughput to the floor (goal >= 0.40),
 // torn/missing lines (must be 0 for pidone) and the multiplexer's peak RSS.
@@ -52,13 +53,23 @@ const contenders = [
 ];
 const conc = join(root, 'bench/node_modules/.bin/concurrently');
 if (existsSync(conc)) {
-  contenders.push({ name: 'concurrently', prefix: (n) => `[${n}] `, argv: [conc, '-n', names.join(','), ...names.map(cmdOf)] });
+  contenders.push({ name: 'concurrently', prefix: (n) => `[${n}] `, argv: [conc, '-n', names.join(','), ...names.map((n) => argvOf(n).join(' '))] /* concurrently strips a command's outer quotes */ });
 }
-if (process.env.BENCH_DAEMON === '1' && existsSync(join(root, 'dist/pidone.js'))) {
+if (existsSync(join(root, 'dist/pidone.js'))) {
   const yaml = join(work, 'bench.yaml');
   const progs = names.map((n) => `  ${n}:\n    command: ${JSON.stringify(argvOf(n))}\n    oneshot: true\n    critical: false\n`);
   writeFileSync(yaml, `settings: { log_format: prefix, color: never }\nprograms:\n${progs.join('')}`);
   contenders.push({ name: 'pidone', prefix: (n) => `${n.padEnd(6)} | `, argv: [process.execPath, join(root, 'dist/pidone.js'), '-c', yaml] });
+}
+const supervisord = ['/usr/bin/supervisord', '/usr/local/bin/supervisord'].find((p) => existsSync(p));
+if (supervisord) {
+  // supervisord never exits on its own: a fifth program waits for the writers, then stops it
+  // (its 50 ms polling is in supervisord's time, a slight handicap).
+  const conf = join(work, 'supervisord.conf');
+  const progs = names.map((n) => `[program:${n}]\ncommand=${argvOf(n).join(' ')}\nautorestart=false\nstartsecs=0\nstdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\n`);
+  const stopper = `[program:stopper]\ncommand=sh -c 'sleep 0.5; while pgrep -f output-writer.mjs >/dev/null; do sleep 0.05; done; kill $PPID'\nautorestart=false\nstartsecs=0\n`;
+  writeFileSync(conf, `[supervisord]\nnodaemon=true\nlogfile=/dev/null\nlogfile_maxbytes=0\npidfile=${work}/supervisord.pid\n\n${progs.join('\n')}\n${stopper}`);
+  contenders.push({ name: 'supervisord', prefix: () => '', argv: [supervisord, '-n', '-c', conf] });
 }
 
 /** Runs argv with stdout to outFile; resolves {ms, rssKb}. */

@@ -2,6 +2,7 @@
 // structs, faults, wait semantics, multicall, the reread/add/remove group flow, log reads.
 import { strict as assert } from 'node:assert';
 import { afterEach, test } from 'node:test';
+import type { RpcValue } from '../src/control/xmlrpc.ts';
 import { type Harness, http, rpc, rpcFaultOf, startHarness } from './support/control.ts';
 import { ini, model } from './support/world.ts';
 
@@ -56,7 +57,7 @@ test('unknown methods, private names and wrong arguments are faults, not errors'
   }
   for (const [m, args] of [['supervisor.getState', [1, 2]], ['supervisor.startProcess', [123]], ['supervisor.readLog', ['x', 0]],
     ['supervisor.getProcessInfo', []], ['supervisor.signalProcess', ['web', [1]]], ['system.multicall', ['x']]] as const) {
-    const f = await rpcFaultOf(h.socket, m, ...(args as never[]));
+    const f = await rpcFaultOf(h.socket, m, ...(args as unknown as RpcValue[]));
     assert.deepEqual([f.code, f.message], [2, 'INCORRECT_PARAMETERS'], m);
   }
 });

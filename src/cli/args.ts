@@ -27,6 +27,9 @@ export const USAGE = `usage:
   pidone [-v] [-c FILE]                     supervise the programs of a config file
   pidone check [-c FILE] [--json]           validate a config and print its start plan
   pidone status|start|stop|restart|signal|logs|reload|shutdown ...
+                                            talk to a running pidone (pidone status --help);
+                                            exit 0 ok, 1 failed or not ready, 2 usage error,
+                                            4 no pidone answered
 
 options:
   -s              register as a child subreaper (automatic when pidone is not PID 1)

@@ -1,7 +1,9 @@
-// The CLI's side of the control API: one HTTP request over the unix socket (or TCP for an
-// http:// address), with the credentials from the environment. Kept to node:http so that
-// `pidone status` loads little and answers fast (bench/status.mjs).
-import { request, type IncomingMessage } from 'node:http';
+// The CLI's side of the control API: one HTTP/1.0 request per connection over node:net (unix
+// socket, or TCP for an http:// address), with the credentials from the environment. Not
+// node:http: loading it and its agent costs ~10 ms, a third of what `pidone status` spends
+// above Node's own start-up (bench/status.mjs). HTTP/1.0 keeps the answer simple: no
+// chunking, the body ends when the server closes the connection.
+import { connect } from 'node:net';
 
 /** Where the server is: a unix socket path, or an http://host:port base URL. */
 export interface Target {
@@ -13,6 +15,12 @@ export interface Target {
 
 /** Nothing answered at the target (no socket file, refused, reset): exit code 4. */
 export class NoAnswer extends Error {}
+
+/** A finished answer. */
+export interface Answer {
+  readonly status: number;
+  readonly body: string;
+}
 
 /** The target from -s / PIDONE_SOCKET (`unix:///path`, a path, or `http://host:port`) and the credential variables. */
 export function makeTarget(where: string, env: Readonly<Record<string, string | undefined>>): Target {
@@ -30,44 +38,58 @@ const WHY: Readonly<Record<string, string>> = {
   EACCES: 'permission denied (run as the user pidone runs as)', EHOSTUNREACH: 'host unreachable', ETIMEDOUT: 'timed out',
 };
 
-/** Sends one request; resolves with the response (body unread) or rejects with NoAnswer. */
-export function send(t: Target, method: string, path: string, body?: unknown): Promise<IncomingMessage> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (payload !== undefined) headers['Content-Type'] = 'application/json';
-  if (t.auth !== null) headers.Authorization = t.auth;
+/**
+ * Sends one request. With `onBody`, a 200 answer's body is handed over as it arrives (logs -f)
+ * and `body` is empty; any other answer is collected as usual.
+ */
+export function send(t: Target, method: string, path: string, json?: unknown, onBody?: (chunk: Buffer) => void): Promise<Answer> {
+  const payload = json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(json));
+  const url = t.base === null ? null : new URL(t.base);
+  let head = `${method} ${path} HTTP/1.0\r\nHost: ${url?.host ?? 'localhost'}\r\nAccept: application/json\r\n`;
+  if (t.auth !== null) head += `Authorization: ${t.auth}\r\n`;
+  if (json !== undefined) head += 'Content-Type: application/json\r\n';
+  head += `Content-Length: ${payload.length}\r\n\r\n`;
   return new Promise((resolve, reject) => {
-    const opts = t.socket !== null ? { socketPath: t.socket, path, method, headers } : { method, headers };
-    const req = t.socket !== null ? request(opts, resolve) : request(`${t.base}${path}`, opts, resolve);
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      const code = err.code ?? '';
-      reject(Object.hasOwn(WHY, code) ? new NoAnswer(`${describe(t)}: ${WHY[code] ?? code}`) : err);
+    const s = url === null ? connect(t.socket ?? '') : connect(Number(url.port || 80), url.hostname);
+    let buf = Buffer.alloc(0);
+    let status = 0;
+    let streaming = false;
+    // write, not end: a half-closed request makes Node's server drop the answer.
+    s.on('connect', () => s.write(Buffer.concat([Buffer.from(head), payload])));
+    s.on('data', (c: Buffer) => {
+      if (streaming) return onBody!(c);
+      buf = Buffer.concat([buf, c]);
+      if (status !== 0) return;
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(buf.subarray(0, end).toString('latin1'))?.[1] ?? 0);
+      buf = buf.subarray(end + 4);
+      if (onBody !== undefined && status === 200) {
+        streaming = true;
+        if (buf.length > 0) onBody(buf);
+      }
     });
-    req.end(payload);
+    s.on('end', () => resolve({ status, body: streaming ? '' : buf.toString('utf8') }));
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      const why = WHY[err.code ?? ''];
+      reject(why !== undefined && status === 0 ? new NoAnswer(`${describe(t)}: ${why}`) : err);
+    });
   });
 }
 
-/** Reads a whole response body as text. */
-export async function text(res: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of res) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Reads a JSON answer; a body that is not JSON becomes { error: <its text> }. */
-export async function json<T>(res: IncomingMessage): Promise<T> {
-  const raw = await text(res);
+/** An answer's JSON body; a body that is not JSON (a 401's text) becomes { error: <its text> }. */
+export function parseBody<T>(a: Answer): T {
   try {
-    return JSON.parse(raw) as T;
+    return JSON.parse(a.body) as T;
   } catch {
-    return { error: raw.trim() || `HTTP ${res.statusCode}` } as T;
+    return { error: a.body.trim() || `HTTP ${a.status}` } as T;
   }
 }
 
 /** Sends a request and parses the JSON answer (any status). */
-export async function call<T>(t: Target, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await send(t, method, path, body);
-  return { status: res.statusCode ?? 0, body: await json<T>(res) };
+export async function call<T>(t: Target, method: string, path: string, json?: unknown): Promise<{ status: number; body: T }> {
+  const a = await send(t, method, path, json);
+  return { status: a.status, body: parseBody<T>(a) };
 }
 
 /** How the target is shown in messages. */

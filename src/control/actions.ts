@@ -111,13 +111,12 @@ export class Actions {
         last = e.to;
         if (e.to === 'RUNNING') return finish('SUCCESS');
         if (e.from === 'STARTING') {
-          if (e.to === 'BACKOFF') return finish('SPAWN_ERROR');
-          // A oneshot job that completed as expected has done what `start` asked for.
-          if (e.to === 'EXITED') {
-            const p = this.#ctx.supervisor.snapshot().find((i) => i.name === name);
-            return finish(p !== undefined && finishedOk(p) ? 'SUCCESS' : 'ABNORMAL_TERMINATION');
-          }
-          return finish('ABNORMAL_TERMINATION');
+          // supervisord's onwait: a spawnerr (exited too quickly...) is SPAWN_ERROR, any other
+          // way out of STARTING is ABNORMAL_TERMINATION; but a oneshot job that completed as
+          // expected has done what `start` asked for.
+          const p = this.#ctx.supervisor.snapshot().find((i) => i.name === name);
+          if (p !== undefined && finishedOk(p)) return finish('SUCCESS');
+          return finish(p !== undefined && p.spawnerr !== '' ? 'SPAWN_ERROR' : 'ABNORMAL_TERMINATION');
         }
         // STOPPING → STOPPED on the way to a restart: the start follows in the same turn.
         if (STOPPED_STATES.has(e.to)) setImmediate(() => {

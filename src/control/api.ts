@@ -2,7 +2,6 @@
 // shutdown and the event stream. Commands answer 200 with per-process results; a fault for
 // the whole command answers {error, fault} with the fault's HTTP status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { resolveNamespec } from '../core/namespec.ts';
 import type { StreamName } from '../io/prefix.ts';
 import type { Actions, Outcome } from './actions.ts';
 import type { ControlContext } from './context.ts';
@@ -10,7 +9,7 @@ import { BodyTooLarge, readBody, sendError, sendJson } from './http-util.ts';
 import type { Logs } from './logs.ts';
 import type { ActionResponse } from './protocol.ts';
 import type { Streams } from './streams.ts';
-import { programsResponse } from './views.ts';
+import { findProcess, programsResponse } from './views.ts';
 
 /** What the API handlers work with. */
 export interface ApiEnv {
@@ -52,8 +51,7 @@ async function command(env: ApiEnv, req: IncomingMessage, res: ServerResponse, n
 }
 
 function logs(env: ApiEnv, res: ServerResponse, name: string, q: URLSearchParams, sse: boolean): void {
-  const target = resolveNamespec(name, env.ctx.config.current().programs);
-  const spec = target?.scope === 'process' ? target.specs[0] : undefined;
+  const spec = findProcess(env.ctx, name);
   if (spec === undefined) return sendError(res, 404, `no such process: ${name}`, 'BAD_NAME');
   const stream = q.get('stream') ?? 'stdout';
   if (stream !== 'stdout' && stream !== 'stderr') return sendError(res, 400, `stream must be stdout or stderr, not ${JSON.stringify(stream)}`, 'BAD_ARGUMENTS');

@@ -22,12 +22,6 @@ export function rpcFault(name: Fault, detail?: string): RpcFault {
   return new RpcFault(FAULTS[name], detail === undefined || detail === '' ? name : `${name}: ${detail}`);
 }
 
-/** The fault name of a code (for JSON answers built from RPC faults). */
-export function faultName(code: number): Fault | null {
-  for (const [name, c] of Object.entries(FAULTS)) if (c === code) return name as Fault;
-  return null;
-}
-
 /** The HTTP status the JSON API answers a fault with. */
 export function httpStatus(name: Fault): number {
   switch (name) {

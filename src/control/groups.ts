@@ -7,6 +7,7 @@ import { STOPPED_STATES } from '../core/state.ts';
 import type { Model, ProgramSpec } from '../model/spec.ts';
 import type { ConfigPort, SupervisorPort } from './context.ts';
 import { rpcFault } from './faults.ts';
+import { compareText } from './views.ts';
 
 /** Group names that reloadConfig reports, each sorted. */
 export interface GroupDiff {
@@ -68,7 +69,7 @@ export class GroupOps {
 }
 
 /** Which groups a new model adds, changes (any member added, removed or different) or removes. */
-export function groupDiff(current: Model, next: Model): GroupDiff {
+function groupDiff(current: Model, next: Model): GroupDiff {
   const before = byGroup(current.programs);
   const after = byGroup(next.programs);
   const prio = (m: Model, g: string) => m.groups.find((x) => x.name === g)?.priority;
@@ -86,7 +87,7 @@ export function groupDiff(current: Model, next: Model): GroupDiff {
 
 function byGroup(programs: readonly ProgramSpec[]): Map<string, ProgramSpec[]> {
   const out = new Map<string, ProgramSpec[]>();
-  for (const p of [...programs].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
+  for (const p of [...programs].sort((x, y) => compareText(x.name, y.name))) {
     const list = out.get(p.group) ?? [];
     list.push(p);
     out.set(p.group, list);

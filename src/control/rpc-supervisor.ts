@@ -1,6 +1,5 @@
 // The supervisor.* namespace of /RPC2 (supervisord.md 4.5): every method of supervisord 4.2.5,
 // with its structs, faults and aliases, on top of Actions, GroupOps and Logs.
-import { resolveNamespec } from '../core/namespec.ts';
 import type { ProcessInfo } from '../core/snapshot.ts';
 import { signalNumber } from '../core/signals.ts';
 import type { StreamName } from '../io/prefix.ts';
@@ -9,10 +8,11 @@ import type { Outcome } from './actions.ts';
 import { FAULTS, rpcFault } from './faults.ts';
 import { MAIN_LOG, decodeLog } from './logs.ts';
 import type { RpcEnv, RpcMethod } from './rpc-types.ts';
+import { byGroupThenName, compareText, findProcess } from './views.ts';
 import type { RpcValue } from './xmlrpc.ts';
 
 /** supervisord's RPC API version: supervisorctl refuses to talk to anything else. */
-export const API_VERSION = '3.0';
+const API_VERSION = '3.0';
 
 const secs = (ms: number): number => Math.floor(ms / 1000);
 
@@ -23,14 +23,13 @@ function shortName(name: string, group: string): string {
 
 /** A single process by namespec, or BAD_NAME (groups and `all` are not processes). */
 function processSpec(env: RpcEnv, name: unknown): ProgramSpec {
-  const target = resolveNamespec(String(name), env.ctx.config.current().programs);
-  const spec = target?.scope === 'process' ? target.specs[0] : undefined;
+  const spec = findProcess(env.ctx, String(name));
   if (spec === undefined) throw rpcFault('BAD_NAME', String(name));
   return spec;
 }
 
 /** supervisord's process info struct, keys in its order. */
-export function infoStruct(p: ProcessInfo, spec: ProgramSpec | undefined): Record<string, RpcValue> {
+function infoStruct(p: ProcessInfo, spec: ProgramSpec | undefined): Record<string, RpcValue> {
   const out = spec?.stdout_logfile ?? '';
   return {
     name: shortName(p.name, p.group), group: p.group, start: secs(p.start), stop: secs(p.stop), now: secs(p.now),
@@ -44,12 +43,8 @@ function allInfo(env: RpcEnv): Record<string, RpcValue>[] {
   const specs = new Map(env.ctx.config.current().programs.map((s) => [s.name, s]));
   return env.ctx.supervisor.snapshot()
     .filter((p) => specs.has(p.name))
-    .sort((a, b) => cmp(a.group, b.group) || cmp(a.name, b.name))
+    .sort(byGroupThenName)
     .map((p) => infoStruct(p, specs.get(p.name)));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A single-process outcome is `true` or its fault; group and `all` outcomes are result arrays. */
@@ -195,7 +190,7 @@ function configInfo(env: RpcEnv): Record<string, RpcValue>[] {
   const active = new Set(env.ctx.config.current().programs.map((p) => p.group));
   const prio = new Map(known.groups.map((g) => [g.name, g.priority]));
   const path = (v: string | null): string => v ?? 'none';
-  return [...known.programs].sort((a, b) => cmp(a.name, b.name)).map((s) => ({
+  return [...known.programs].sort((a, b) => compareText(a.name, b.name)).map((s) => ({
     autostart: s.autostart, command: typeof s.command === 'string' ? s.command : s.command.join(' '),
     directory: s.directory ?? 'none', exitcodes: [...s.exitcodes], group: s.group, group_prio: prio.get(s.group) ?? s.priority,
     inuse: active.has(s.group), killasgroup: s.killasgroup, name: shortName(s.name, s.group), process_prio: s.priority,

@@ -3,7 +3,6 @@
 // (/api), the web page (/), and /healthz, /readyz, /metrics. A bad request only ever costs
 // its own connection: bodies are bounded, slow clients time out, handler errors become 500.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { resolveNamespec } from '../core/namespec.ts';
 import { Actions } from './actions.ts';
 import { handleApi } from './api.ts';
 import { type Credentials, authorized, hasCredentials, socketCredentials } from './auth.ts';
@@ -15,7 +14,7 @@ import { ExitCounter, renderMetrics } from './metrics.ts';
 import { asFault, invoke } from './rpc.ts';
 import { listenTcp, listenUnix, parseListen } from './socket.ts';
 import { Streams } from './streams.ts';
-import { programsResponse } from './views.ts';
+import { findProcess, programsResponse } from './views.ts';
 import { BrowserGuard } from './web.ts';
 import { XmlSyntaxError } from './xml.ts';
 import { decodeCall, encodeFault, encodeResponse } from './xmlrpc.ts';
@@ -115,6 +114,8 @@ export class ControlServer {
 
   #failed(res: ServerResponse, err: unknown): void {
     if (err instanceof BodyTooLarge) {
+      // The rest of the body is never read: the connection cannot carry another request.
+      res.shouldKeepAlive = false;
       if (!res.headersSent) sendError(res, 413, 'request body too large (limit 1 MiB)', undefined);
       return;
     }
@@ -153,8 +154,7 @@ export class ControlServer {
 
   /** supervisorctl tail -f: the last 1024 bytes, then the stream as it grows. */
   #logtail(res: ServerResponse, name: string, stream: 'stdout' | 'stderr'): void {
-    const target = resolveNamespec(name, this.#ctx.config.current().programs);
-    const spec = target?.scope === 'process' ? target.specs[0] : undefined;
+    const spec = findProcess(this.#ctx, name);
     if (spec === undefined) return sendText(res, 404, 'Not Found\n');
     this.#streams.followLog(res, this.#ctx, spec.name, stream, this.#logs.last(spec.name, stream, 1024), false);
   }

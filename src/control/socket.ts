@@ -20,7 +20,7 @@ function writable(dir: string): boolean {
 }
 
 /** The candidate socket paths, in the order the server tries them. */
-export function socketCandidates(env: Env, uid: number): string[] {
+function socketCandidates(env: Env, uid: number): string[] {
   const list = ['/run/pidone.sock'];
   if (env.XDG_RUNTIME_DIR) list.push(join(env.XDG_RUNTIME_DIR, 'pidone.sock'));
   list.push(join(tmpdir(), `pidone-${uid}.sock`));
@@ -40,7 +40,7 @@ export function discoverSocket(env: Env, uid: number): string {
 }
 
 /** Resolves true when something accepts connections on the unix socket at path. */
-export function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> {
+function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(path);
     const done = (v: boolean): void => {

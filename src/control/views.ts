@@ -1,18 +1,35 @@
 // The JSON view of the processes (GET /api/programs), with each one's health as health.ts
 // judges it; /readyz and the web page read the same view.
+import { resolveNamespec } from '../core/namespec.ts';
 import type { ProcessInfo } from '../core/snapshot.ts';
 import type { ProgramSpec } from '../model/spec.ts';
 import type { ControlContext } from './context.ts';
 import { problemOf } from './health.ts';
 import type { ProgramView, ProgramsResponse } from './protocol.ts';
 
-/** Seconds since the running child started; null when none runs. */
+/** The one process a namespec names in the running model; undefined for groups, `all` and unknown names. */
+export function findProcess(ctx: ControlContext, namespec: string): ProgramSpec | undefined {
+  const target = resolveNamespec(namespec, ctx.config.current().programs);
+  return target?.scope === 'process' ? target.specs[0] : undefined;
+}
+
+/** Compares strings by code unit, as Python's sorted() does (not by locale). */
+export function compareText(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** supervisorctl's order: by group, then by process name. */
+export function byGroupThenName(a: { group: string; name: string }, b: { group: string; name: string }): number {
+  return compareText(a.group, b.group) || compareText(a.name, b.name);
+}
+
+/** Seconds since the running child started, counted as the description's uptime is; null when none runs. */
 export function uptimeSeconds(p: ProcessInfo): number | null {
-  return p.pid !== 0 && p.start !== 0 ? Math.max(0, Math.floor((p.now - p.start) / 1000)) : null;
+  return p.pid !== 0 && p.start !== 0 ? Math.max(0, Math.floor(p.now / 1000) - Math.floor(p.start / 1000)) : null;
 }
 
 /** One process as the JSON API shows it. */
-export function programView(p: ProcessInfo, spec: ProgramSpec | undefined): ProgramView {
+function programView(p: ProcessInfo, spec: ProgramSpec | undefined): ProgramView {
   const problem = problemOf(p, spec);
   return {
     name: p.name, group: p.group, namespec: p.namespec, state: p.statename, statecode: p.state,
@@ -28,7 +45,7 @@ export function programView(p: ProcessInfo, spec: ProgramSpec | undefined): Prog
 export function programsResponse(ctx: ControlContext): ProgramsResponse {
   const specs = new Map(ctx.config.current().programs.map((s) => [s.name, s]));
   const programs = ctx.supervisor.snapshot()
-    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .sort(byGroupThenName)
     .map((p) => programView(p, specs.get(p.name)));
   return {
     pidone: { version: PIDONE_VERSION, pid: ctx.pid, phase: ctx.supervisor.phase, identifier: ctx.config.current().settings.identifier },

@@ -1,0 +1,89 @@
+// The web page in a real browser (Debian's /usr/bin/chromium driven by playwright-core): the
+// page lists the programs, Stop changes the state without a reload (SSE), the log tail shows
+// output, and a screenshot lands in test/artifacts/. Over the TCP listener with Basic auth,
+// since browsers cannot reach unix sockets. Missing chromium or playwright-core fails loudly.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, test } from 'node:test';
+import { type Daemon, startDaemon, until } from './support/daemon.ts';
+import { ROOT, killAll } from './support/pid1.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+let d: Daemon | null = null;
+let profile: string | null = null;
+afterEach(() => {
+  killAll();
+  d?.cleanup();
+  d = null;
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function playwright(): Promise<any> {
+  const name = 'playwright-core'; // a devDependency; not imported statically so tsc needs no types
+  try {
+    return await import(name);
+  } catch {
+    assert.fail('playwright-core is not installed: the web page test needs it as a devDependency (npm install --save-dev playwright-core)');
+  }
+}
+
+test('the web page shows states, stops a program with a click, follows its log', async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (CI does)`);
+  const { chromium } = await playwright();
+  const port = await freePort();
+  d = await startDaemon(`settings:
+  control: { socket: SOCKET, tcp: "127.0.0.1:${port}", username: admin, password: secret }
+programs:
+  web:
+    command: sh -c 'echo serving requests; exec sleep 1000'
+  worker:
+    command: sleep 1000
+`);
+  profile = mkdtempSync(join(tmpdir(), 'pidone-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    httpCredentials: { username: 'admin', password: 'secret' },
+  });
+  try {
+    const page = browser.pages()[0] ?? await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const web = page.locator('tr[data-name="web"]');
+    await web.locator('text=RUNNING').waitFor({ timeout: 10_000 });
+    assert.match(await web.innerText(), /pid \d+, uptime/);
+    await web.getByRole('button', { name: 'Stop', exact: true }).click();
+    // No reload: the row changes through the event stream.
+    await page.locator('tr[data-name="web"][data-state="STOPPED"]').waitFor({ timeout: 10_000 });
+    await until(async () => (await d!.pidone(['status', 'web', '-s', d!.socket])).stdout.includes('STOPPED'), 5000, 'web stopped');
+    await page.locator('tr[data-name="worker"] a.name').click();
+    await page.locator('#log', { hasText: '' }).waitFor();
+    await page.locator('tr[data-name="web"]').getByRole('button', { name: 'Start', exact: true }).click();
+    await page.locator('tr[data-name="web"][data-state="RUNNING"]').waitFor({ timeout: 10_000 });
+    await page.locator('tr[data-name="web"] a.name').click();
+    await page.locator('#log', { hasText: 'serving requests' }).waitFor({ timeout: 10_000 });
+    mkdirSync(join(ROOT, 'test', 'artifacts'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test', 'artifacts', 'web-page.png'), fullPage: true });
+    // A cross-origin POST from another page is refused even with the credentials cached.
+    const status = await page.evaluate(async (p: number) => {
+      const r = await fetch(`http://localhost:${p}/api/programs/worker/stop`, { method: 'POST', mode: 'no-cors' }).catch(() => null);
+      return r === null ? 'blocked' : r.type;
+    }, port);
+    assert.ok(status === 'blocked' || status === 'opaque', status);
+    assert.match((await d.pidone(['status', 'worker', '-s', d.socket])).stdout, /RUNNING/);
+  } finally {
+    await browser.close();
+  }
+});
