@@ -1,7 +1,7 @@
 // Supervisor mode end to end: the built bundle as PID 1 of a PID namespace, real programs,
 // signals from outside; assertions on pidone's output lines and exit codes.
 import { strict as assert } from 'node:assert';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
@@ -255,4 +255,16 @@ programs:
   assert.match(line, /zombies=0$/);
   process.kill(await run.hostPid(), 'SIGTERM');
   await run.exited;
+});
+
+test('supervisord\'s default stdout_logfile=AUTO prints to stdout and writes no file', async () => {
+  const file = config(`[supervisord]\n[program:talker]\ncommand=sh -c "echo hello from talker"\nautorestart=false\nstartsecs=0\n`, 'supervisord.conf');
+  const cwd = mkdtempSync(join(tmpdir(), 'pidone-cwd-'));
+  const before = new Set(readdirSync(tmpdir()));
+  const run = runPidone(['-c', file], { cwd });
+  await run.exited;
+  assert.ok(run.stdout.some((l) => /^talker +\| hello from talker$/.test(l)), run.stdout.join('\n'));
+  assert.deepEqual(readdirSync(cwd), [], 'nothing written in the working directory');
+  const created = readdirSync(tmpdir()).filter((f) => !before.has(f) && /talker/.test(f));
+  assert.deepEqual(created, [], 'no AUTO log file in the temp dir');
 });

@@ -18,6 +18,7 @@ import type { LogSink } from '../io/log-sink-api.ts';
 import { ProcessProber } from '../io/prober.ts';
 import { ProcessSpawner, probeCommandRunner } from '../io/process-spawner.ts';
 import { Reaper } from '../io/reaper.ts';
+import { logTargets } from './log-targets.ts';
 import { NotifyHub, runtimeDir } from './notify.ts';
 
 export interface DaemonHost {
@@ -74,7 +75,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
 
   const sink: LogSink = createLogSink({
     settings: model.settings,
-    programs: model.programs,
+    programs: model.programs.map(logTargets),
     out: 1,
     isTTY: host.stdoutIsTTY,
     env: { ...host.env },
@@ -172,7 +173,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
   const apply = (next: Model) => {
     const diff = supervisor.reload(next);
     current = next;
-    for (const p of next.programs) if (diff.added.includes(p.name) || diff.changed.includes(p.name)) sink.addProgram(p);
+    for (const p of next.programs) if (diff.added.includes(p.name) || diff.changed.includes(p.name)) sink.addProgram(logTargets(p));
     return diff;
   };
   const reload = (): ReloadOutcome => {
