@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { report } from './lib.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const W = Number(process.env.WRITERS ?? 4);
@@ -64,10 +65,11 @@ if (existsSync(join(root, 'dist/pidone.js'))) {
 const supervisord = ['/usr/bin/supervisord', '/usr/local/bin/supervisord'].find((p) => existsSync(p));
 if (supervisord) {
   // supervisord never exits on its own: a fifth program waits for the writers, then stops it
-  // (its 50 ms polling is in supervisord's time, a slight handicap).
+  // (its 50 ms polling is in supervisord's time, a slight handicap). It looks only at its own
+  // siblings, and `[.]` keeps the pattern from matching the stopper's own command line.
   const conf = join(work, 'supervisord.conf');
   const progs = names.map((n) => `[program:${n}]\ncommand=${argvOf(n).join(' ')}\nautorestart=false\nstartsecs=0\nstdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\n`);
-  const stopper = `[program:stopper]\ncommand=sh -c 'sleep 0.5; while pgrep -f output-writer.mjs >/dev/null; do sleep 0.05; done; kill $PPID'\nautorestart=false\nstartsecs=0\n`;
+  const stopper = `[program:stopper]\ncommand=sh -c 'sleep 0.5; while pgrep -P $PPID -f "output-writer[.]mjs" >/dev/null; do sleep 0.05; done; kill $PPID'\nautorestart=false\nstartsecs=0\n`;
   writeFileSync(conf, `[supervisord]\nnodaemon=true\nlogfile=/dev/null\nlogfile_maxbytes=0\npidfile=${work}/supervisord.pid\n\n${progs.join('\n')}\n${stopper}`);
   contenders.push({ name: 'supervisord', prefix: () => '', argv: [supervisord, '-n', '-c', conf] });
 }
@@ -149,6 +151,7 @@ console.log(`${W} writers x ${L} lines x ${B} bytes = ${mb.toFixed(0)} MB, mode 
 console.log('contender        median ms    MB/s  vs floor  torn  missing  peak RSS MB');
 for (const res of results) {
   const m = median(res.ms);
+  report({ workload: `log throughput, ${W} writers x ${mb.toFixed(0)} MB total (${MODE} writes)`, contender: res.c.name, value: mb / (m / 1000), unit: 'MB/s', ratio: floor / m, base: 'cat', note: `torn ${res.torn}, missing ${res.missing}, peak RSS ${(Math.max(...res.rss) / 1024).toFixed(1)} MB` });
   console.log(
     `${res.c.name.padEnd(15)} ${m.toFixed(0).padStart(10)} ${(mb / (m / 1000)).toFixed(0).padStart(7)} ${(floor / m).toFixed(2).padStart(9)}` +
       ` ${String(res.torn).padStart(5)} ${String(res.missing).padStart(8)} ${(Math.max(...res.rss) / 1024).toFixed(1).padStart(12)}`,
