@@ -28,7 +28,7 @@ test('1 GB from a program into a slowly read stdout: every line whole, pidone RS
   }, 50);
   const closed = new Promise<number | null>((r) => child.on('close', r));
   const prefix = Buffer.from('w      | w ');
-  let carry = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0);
   let lines = 0;
   let bad = 0;
   let own = 0;
