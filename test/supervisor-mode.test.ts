@@ -268,3 +268,53 @@ test('supervisord\'s default stdout_logfile=AUTO prints to stdout and writes no 
   const created = readdirSync(tmpdir()).filter((f) => !before.has(f) && /talker/.test(f));
   assert.deepEqual(created, [], 'no AUTO log file in the temp dir');
 });
+
+test('tcp, http and exec readiness probes gate their dependents', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pidone-probes-'));
+  const port = 20000 + (process.pid % 20000);
+  const file = config(`
+programs:
+  web:
+    command: sleep 0.4; exec python3 -m http.server ${port} --bind 127.0.0.1 --directory ${dir}
+    ready: { http: "http://127.0.0.1:${port}/", interval: 100ms }
+  port_open:
+    command: exec sleep 1000
+    ready: { tcp: "127.0.0.1:${port}", interval: 100ms }
+  flag:
+    command: sleep 0.3; touch ${dir}/flag; exec sleep 1000
+    ready: { exec: "test -f ${dir}/flag", interval: 100ms }
+  app:
+    command: echo app started; exec sleep 1000
+    depends_on: { web: ready, port_open: ready, flag: ready }
+`);
+  const run = runPidone(['-c', file]);
+  await run.line((l) => /app +\| app started/.test(l), 15_000);
+  const spawnedApp = indexOf(run, /spawned: 'app'/);
+  for (const name of ['web', 'port_open', 'flag']) {
+    const ready = indexOf(run, new RegExp(`ready: ${name} passed`));
+    assert.ok(ready >= 0 && ready < spawnedApp, `${name} was ready before app started:\n${run.stdout.join('\n')}`);
+  }
+  process.kill(await run.hostPid(), 'SIGTERM');
+  assert.equal((await run.exited).code, 0);
+});
+
+test('a readiness probe that fails for good makes the program FATAL and its dependents blocked, with the reason', async () => {
+  const file = config(`
+programs:
+  db:
+    command: exec sleep 1000
+    ready: { exec: "exit 1", interval: 100ms, retries: 2 }
+  web:
+    command: echo web started; exec sleep 1000
+    depends_on: { db: ready }
+  other:
+    command: exec sleep 1000
+`);
+  const run = runPidone(['-c', file]);
+  await run.line((l) => /db entered FATAL state/.test(l), 15_000);
+  const blocked = await run.line((l) => /web/.test(l) && /db/.test(l) && /not started|blocked/.test(l));
+  assert.match(blocked, /FATAL|readiness/, blocked);
+  assert.equal(indexOf(run, /spawned: 'web'/), -1, 'web never started');
+  process.kill(await run.hostPid(), 'SIGTERM');
+  await run.exited;
+});

@@ -142,7 +142,7 @@ export class ProcessProber implements Prober {
         if (cancelled) return;
         if (why === null) return succeed();
         failures++;
-        if (failures > probe.retries) return fail(`readiness probe failed ${failures} times, last: ${why}`);
+        if (failures > probe.retries) return fail(`${failures} attempts failed, the last with ${why}`);
         later(ms(probe.interval), tryOnce);
       });
     };
