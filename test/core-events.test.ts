@@ -24,6 +24,10 @@ test('describeEvent uses supervisord wording', () => {
   assert.equal(describeEvent({ type: 'finished', exitCode: 3, reason: 'critical program web exited 3' }), 'exiting with code 3: critical program web exited 3');
   assert.equal(eventLevel({ type: 'exited', name: 'w', pid: 1, code: 1, signal: null, expected: false, stopped: false }), 'warn');
   assert.equal(eventLevel({ type: 'killed', name: 'w', pid: 1 }), 'warn');
+  // A stop that ended as asked is not a warning (supervisord's is); one that needed SIGKILL is.
+  assert.equal(eventLevel({ type: 'exited', name: 'w', pid: 1, code: null, signal: 'TERM', expected: false, stopped: true }), 'info');
+  assert.equal(eventLevel({ type: 'exited', name: 'w', pid: 1, code: 143, signal: null, expected: false, stopped: true }), 'info');
+  assert.equal(eventLevel({ type: 'exited', name: 'w', pid: 1, code: null, signal: 'KILL', expected: false, stopped: true }), 'warn');
   assert.equal(eventLevel({ type: 'state', name: 'w', from: 'STOPPED', to: 'STARTING' }), 'debug');
 });
 

@@ -83,6 +83,10 @@ export function describeEvent(e: SupervisorEvent): string {
 export function eventLevel(e: SupervisorEvent): EventLevel {
   switch (e.type) {
     case 'exited':
+      // supervisord warns on every stop (a signal death is never "expected"), so an orderly
+      // shutdown reads as a page of warnings. Dying of the stop pidone asked for is the
+      // expected outcome; only a SIGKILL (the stop timed out) deserves a warning.
+      if (e.stopped) return e.signal === 'KILL' ? 'warn' : 'info';
       return e.expected ? 'info' : 'warn';
     case 'killed':
     case 'blocked':
