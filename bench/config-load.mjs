@@ -9,6 +9,7 @@ import { register } from 'node:module';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { report } from './lib.mjs';
 
 register('../test/support/ts-loader.mjs', import.meta.url);
 const { loadConfig } = await import('../src/config/load.ts');
@@ -82,6 +83,7 @@ try {
       note = `; yaml.parseDocument alone ${median(parse).toFixed(1)} ms`;
     }
     console.log(`config-load ${label}-${PROGRAMS}: median ${median(times).toFixed(1)} ms (n=${RUNS}${note})`);
+    report({ workload: `load + validate + plan a ${PROGRAMS}-program config`, contender: `pidone, ${label === 'yaml' ? 'YAML' : 'supervisord INI'}`, value: median(times), unit: 'ms' });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

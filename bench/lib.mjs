@@ -1,7 +1,7 @@
 // Shared by the benchmarks: timing, medians, process sampling. Figures are reported as ratios
 // against a floor measured in the same run, because this machine is shared and noisy.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -110,4 +110,23 @@ export function killGroup(proc) {
 
 export function haveDist() {
   if (!existsSync(DIST)) spawnSync(process.execPath, [resolve(ROOT, 'build.mjs')], { stdio: 'inherit', cwd: ROOT });
+}
+
+/**
+ * Starts argv as PID 1 of a fresh PID namespace when running as root (so everything it spawned
+ * dies with it: --kill-child), else as is; detached, so killGroup() ends it.
+ */
+export function startIsolated(argv, opts = {}) {
+  const unshare = process.getuid?.() === 0 ? which('unshare') : null;
+  const cmd = unshare ? [unshare, '--pid', '--fork', '--mount-proc', '--kill-child', ...argv] : argv;
+  return spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
+}
+
+/**
+ * One figure for the summary table of `npm run bench` (bench/run.mjs sets BENCH_ROWS to a file;
+ * run on its own, a bench prints only its own table). value is a median in `unit`; ratio, when
+ * given, is against `base` (a floor or pidone) measured in the same run.
+ */
+export function report(row) {
+  if (process.env.BENCH_ROWS) appendFileSync(process.env.BENCH_ROWS, `${JSON.stringify(row)}\n`);
 }

@@ -59,7 +59,8 @@ if (existsSync(conc)) {
 if (existsSync(join(root, 'dist/pidone.js'))) {
   const yaml = join(work, 'bench.yaml');
   const progs = names.map((n) => `  ${n}:\n    command: ${JSON.stringify(argvOf(n))}\n    oneshot: true\n    critical: false\n`);
-  writeFileSync(yaml, `settings: { log_format: prefix, color: never }\nprograms:\n${progs.join('')}`);
+  // Its own control socket: another pidone on this machine may hold the default one.
+  writeFileSync(yaml, `settings: { log_format: prefix, color: never, control: { socket: ${join(work, 'pidone.sock')} } }\nprograms:\n${progs.join('')}`);
   contenders.push({ name: 'pidone', prefix: (n) => `${n.padEnd(6)} | `, argv: [process.execPath, join(root, 'dist/pidone.js'), '-c', yaml] });
 }
 const supervisord = ['/usr/bin/supervisord', '/usr/local/bin/supervisord'].find((p) => existsSync(p));

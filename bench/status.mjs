@@ -3,12 +3,12 @@
 // on this machine), the server's own answer time for GET /api/programs, and, when installed,
 // `supervisorctl status` against supervisord with the same 1,000 programs in the same run.
 // Goal: under 50 ms. usage: node bench/status.mjs     env: PROGRAMS=1000 RUNS=20
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, fmt, haveDist, median, sleep, timeRun, which } from './lib.mjs';
+import { DIST, fmt, haveDist, median, report, sleep, timeRun, which } from './lib.mjs';
 
 haveDist();
 const N = Number(process.env.PROGRAMS ?? 1000);
@@ -26,10 +26,10 @@ function startIsolated(argv) {
   return proc;
 }
 
-async function waitFor(check, what, ms = 120_000) {
+async function waitFor(check, what, ms = 120_000, explain = () => '') {
   const t0 = Date.now();
   while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}: ${explain()}`);
     await sleep(250);
   }
 }
@@ -52,7 +52,11 @@ try {
   writeFileSync(join(dir, 'pidone.yaml'), `settings:\n  control: { socket: ${sock} }\nprograms:\n${programs}`);
   startIsolated([node, DIST, '-c', join(dir, 'pidone.yaml')]);
   const status = [node, DIST, 'status', '-s', sock];
-  await waitFor(() => { try { return timeRun(status) >= 0; } catch { return false; } }, `${N} pidone programs RUNNING`);
+  const why = () => {
+    const r = spawnSync(status[0], status.slice(1), { encoding: 'utf8' });
+    return `pidone status exited ${r.status}; ${(r.stderr || r.stdout).split('\n').slice(0, 5).join(' / ')}`;
+  };
+  await waitFor(() => { try { return timeRun(status) >= 0; } catch { return false; } }, `${N} pidone programs RUNNING`, 120_000, why);
   const floor = [];
   const cli = [];
   const server = [];
@@ -93,6 +97,7 @@ try {
 }
 
 for (const [name, ms] of rows) {
+  if (!Number.isNaN(ms)) report({ workload: `status of ${N} programs (client wall time)`, contender: name, value: ms, unit: 'ms', ratio: ms / rows[1][1], base: 'pidone status' });
   const verdict = name.startsWith('pidone status') ? (ms < 50 ? ' (goal < 50 ms: met)' : ' (goal < 50 ms: missed)') : '';
   console.log(`status bench | ${name} | ${Number.isNaN(ms) ? 'n/a' : `${fmt(ms)} ms median of ${RUNS}`}${verdict}`);
 }

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, ROOT, fmt, haveDist, killGroup, median, rssKb, sleep, startUntil, stopTime, which } from './lib.mjs';
+import { DIST, ROOT, fmt, haveDist, killGroup, median, report, rssKb, sleep, startUntil, stopTime, which } from './lib.mjs';
 
 haveDist();
 const N = Number(process.env.N ?? 50);
@@ -21,7 +21,7 @@ const names = (n) => Array.from({ length: n }, (_, i) => `p${String(i).padStart(
 
 function pidoneConfig(n) {
   const file = join(work, `pidone-${n}.yaml`);
-  writeFileSync(file, `programs:\n${names(n).map((p) => `  ${p}: { command: "${CMD}" }`).join('\n')}\n`);
+  writeFileSync(file, `settings: { control: { socket: ${join(work, `pidone-${n}.sock`)} } }\nprograms:\n${names(n).map((p) => `  ${p}: { command: "${CMD}" }`).join('\n')}\n`);
   return file;
 }
 function supervisordConfig(n) {
@@ -85,5 +85,10 @@ console.log('|---|---|---|---|---|---|');
 for (const r of results) {
   if (r.error) console.log(`| supervise ${N} | ${r.name} | error: ${r.error} | | | |`);
   else console.log(`| supervise ${N} | ${r.name} | ${fmt(r.up)} ms | ${fmt(r.down)} ms | ${(r.up / floor.up).toFixed(2)}x | ${(r.down / floor.down).toFixed(2)}x |`);
+  if (!r.error) {
+    report({ workload: `${N} programs: start until all printed ready`, contender: r.name, value: r.up, unit: 'ms', ratio: r.up / floor.up, base: 'pidone' });
+    report({ workload: `${N} programs: SIGTERM until all stopped`, contender: r.name, value: r.down, unit: 'ms', ratio: r.down / floor.down, base: 'pidone' });
+  }
 }
+report({ workload: `${BIG} programs running: pidone RSS`, contender: 'pidone', value: big.rss, unit: 'MB', note: `peak ${big.hwm.toFixed(1)} MB; all up in ${fmt(big.ms)} ms, down in ${fmt(big.down)} ms` });
 console.log(`| supervise ${BIG} | pidone | ${fmt(big.ms)} ms up, ${fmt(big.down)} ms down | RSS ${big.rss.toFixed(1)} MB (peak ${big.hwm.toFixed(1)} MB) | | |`);
