@@ -32,6 +32,22 @@ test('shutdown stops dependents before their dependencies, a wave in parallel, t
   assert.equal(w.clock.pending(), 0, 'the deadline timer is cancelled');
 });
 
+test('shutdown order holds through a finished oneshot: web -> migrate (done) -> redis stops web first', () => {
+  const w = new World([
+    yaml('redis'),
+    yaml('migrate', { oneshot: true, autorestart: false, depends_on: { redis: 'started' } }),
+    yaml('web', { depends_on: { migrate: 'completed_successfully' } }),
+  ]);
+  w.sup.start();
+  w.spawner.last('migrate').exit(0);
+  assert.equal(w.state('web'), 'RUNNING');
+  w.spawner.onKill = null;
+  w.sup.shutdown('received SIGTERM');
+  assert.deepEqual(TERMed(w), ['web'], 'redis waits for web, though migrate in between has ended');
+  w.spawner.last('web').exit('TERM');
+  assert.deepEqual(TERMed(w), ['redis', 'web']);
+});
+
 test('INI priorities: higher priority numbers stop first, one level at a time', () => {
   const w = new World([ini('low', { priority: 10 }), ini('mid1', { priority: 500 }), ini('mid2', { priority: 500 }), ini('high', { priority: 900 })]);
   w.sup.start();

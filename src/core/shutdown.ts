@@ -1,6 +1,8 @@
 // Orderly shutdown: who may be asked to stop now. One rule for both formats:
-//  - a process stops only after every process that depends on it has stopped (reverse
-//    dependency order, s6-rc's down direction); independent ones stop in parallel;
+//  - a process stops only after every process that depends on it, directly or through others,
+//    has stopped (reverse dependency order, s6-rc's down direction); "through others" matters
+//    when the one in between already ended: web -> migrate (a finished oneshot) -> redis
+//    still stops web before redis. Independent ones stop in parallel;
 //  - among those free to stop, the highest priority number goes first and lower ones wait
 //    for it, which is supervisord's shutdown order for INI files (2.6) and a no-op for YAML
 //    files where priorities are equal. Because priority only orders processes that are already
@@ -21,7 +23,18 @@ export function nextToStop(views: ReadonlyMap<string, StopView>, dependentsOf: (
     const v = views.get(name);
     return v === undefined || STOPPED_STATES.has(v.state);
   };
-  const free = [...views.values()].filter((v) => !STOPPED_STATES.has(v.state) && dependentsOf(v.name).every(down));
+  const settled = new Map<string, boolean>();
+  // Every transitive dependent is down. The graph is acyclic (config rejects cycles); the
+  // memo marks a name false while it is being visited, so a cycle could not loop anyway.
+  const dependentsDown = (name: string): boolean => {
+    const known = settled.get(name);
+    if (known !== undefined) return known;
+    settled.set(name, false);
+    const ok = dependentsOf(name).every((d) => down(d) && dependentsDown(d));
+    settled.set(name, ok);
+    return ok;
+  };
+  const free = [...views.values()].filter((v) => !STOPPED_STATES.has(v.state) && dependentsDown(v.name));
   if (free.length === 0) return [];
   const top = Math.max(...free.map((v) => v.priority));
   return free.filter((v) => v.priority === top && RUNNING_STATES.has(v.state)).map((v) => v.name);
