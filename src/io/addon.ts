@@ -39,15 +39,22 @@ export interface Addon {
 
 export type AddonLoad = { addon: Addon; path: string } | { addon: null; reason: string };
 
-/** Loads the first addon file that exists among the candidates. */
+/**
+ * Loads the first candidate that loads. One that exists but fails (a glibc build shipped in
+ * dist/ on musl or arm64) must not hide a later one built on this machine at install time.
+ */
 export function loadAddon(candidates: readonly string[]): AddonLoad {
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) return { addon: null, reason: `pidone.node not found (looked in ${candidates.join(', ')})` };
-  try {
-    const module = { exports: {} as Addon };
-    process.dlopen(module, found);
-    return { addon: module.exports, path: found };
-  } catch (err) {
-    return { addon: null, reason: `${found}: ${(err as Error).message}` };
+  const failures: string[] = [];
+  for (const path of candidates) {
+    if (!existsSync(path)) continue;
+    try {
+      const module = { exports: {} as Addon };
+      process.dlopen(module, path);
+      return { addon: module.exports, path };
+    } catch (err) {
+      failures.push(`${path}: ${(err as Error).message}`);
+    }
   }
+  if (failures.length > 0) return { addon: null, reason: failures.join('; ') };
+  return { addon: null, reason: `pidone.node not found (looked in ${candidates.join(', ')})` };
 }
