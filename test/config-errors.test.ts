@@ -1,7 +1,8 @@
 // One test per config error message, asserting the exact `file:line:col: message` text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorsOf } from './support/config.ts';
+import { errorsOf, loadText } from './support/config.ts';
+import { formatDiagnostic } from '../src/config/diagnostic.ts';
 
 const cases: [string, string, string[]][] = [
   ["a bad restart value", "programs:\n  web:\n    command: x\n    restart: sometimes\n", ["pidone.yaml:4:5: programs.web.restart: expected always | on-failure | never, got \"sometimes\""]],
@@ -46,3 +47,10 @@ const cases: [string, string, string[]][] = [
 for (const [name, yaml, expected] of cases) {
   test(name, () => assert.deepEqual(errorsOf(yaml).filter((l) => !l.includes(': warning: ')), expected));
 }
+
+test('a shutdown signal in forward_signals is a warning: pidone keeps it for itself', () => {
+  const { warnings } = loadText('programs:\n  web:\n    command: x\n    forward_signals: [SIGTERM, HUP]\n');
+  assert.deepEqual(warnings.map((d) => formatDiagnostic({ ...d, file: d.file.replace(/^.*\//, '') })), [
+    "pidone.yaml:4:5: warning: programs.web.forward_signals: SIGTERM is never forwarded: it is pidone's shutdown signal; during shutdown each program gets its own stop signal (stop_signal / stopsignal)",
+  ]);
+});

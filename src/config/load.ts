@@ -122,6 +122,17 @@ function iniSource(file: string, opts: LoadOptions): Parsed {
   };
 }
 
+// Signals a forward_signals list may name but pidone keeps for itself (spec section 4).
+const SHUTDOWN = 'it is pidone\'s shutdown signal; during shutdown each program gets its own stop signal (stop_signal / stopsignal)';
+const NOT_FORWARDED: Readonly<Record<string, string>> = {
+  TERM: SHUTDOWN,
+  INT: SHUTDOWN,
+  QUIT: SHUTDOWN,
+  CHLD: 'pidone reaps on SIGCHLD',
+  KILL: 'no process can catch it',
+  STOP: 'no process can catch it',
+};
+
 function finish(parsed: Parsed, opts: LoadOptions): Loaded {
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   // key names the setting in the message; place (default: key) finds where it was written.
@@ -141,6 +152,12 @@ function finish(parsed: Parsed, opts: LoadOptions): Loaded {
     const others = g.known?.filter((n) => n !== g.program.name && n !== g.program.group);
     const hint = others ? didYouMean(g.dependency, others) : '';
     diagnostics.push(at(g.program, 'depends_on', g.severity, g.message + hint, `depends_on.${g.dependency}`));
+  }
+  for (const p of parsed.programs) {
+    for (const sig of p.forward_signals) {
+      const why = NOT_FORWARDED[sig];
+      if (why) diagnostics.push(at(p, 'forward_signals', 'warning', `SIG${sig} is never forwarded: ${why}`));
+    }
   }
   const host = opts.host ?? systemHost();
   diagnostics.push(...checkHost(parsed.programs, host, opts.hostSeverity ?? 'error', at));
