@@ -8,22 +8,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseIni } from '../src/config/ini.ts';
+import { prng } from './support/prng.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 400);
 const FIXTURES = fileURLToPath(new URL('./fixtures/ini', import.meta.url));
-
-// mulberry32: small, fast, good enough to pick mutations reproducibly.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = [
   '[', ']', '[program:', '[group:g]\nprograms=', '%(', '%(ENV_', '%(process_num)', '%(here)s', '%%', '%s', '%d', '%(x',

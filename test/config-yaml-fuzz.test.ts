@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadYamlText } from '../src/config/load.ts';
 import { ConfigError } from '../src/config/diagnostic.ts';
 import { anyHost, tempDir } from './support/config.ts';
+import { prng as rng } from './support/prng.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const SEEDS = ['examples/demo.yaml', 'examples/stack.yaml', 'test/fixtures/config/full.yaml'].map((f) => readFileSync(join(ROOT, f), 'utf8'));
@@ -17,18 +18,6 @@ const TOKENS = [
   'numprocs: 3', 'process_name: a', 'env_file: missing.env', 'restart: sometimes', 'stop_signal: 99', '10s', '1m30',
   'command: []', 'command: ""', 'web', 'db', 'x-a: &a {user: u}', '? complex\n', '|\n', '>-\n', '---\n', '...\n',
 ];
-
-// mulberry32: a small deterministic PRNG, so a failure can be replayed from its seed.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(text: string, r: () => number): string {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;

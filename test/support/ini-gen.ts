@@ -3,17 +3,7 @@
 // signal aliases, byte sizes...). Mostly valid values, so most files get far enough for every
 // computed value to be compared; a few invalid ones, so error texts are compared too.
 
-/** mulberry32: a seeded PRNG in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from './prng.ts';
 
 // Each list: valid values first, then after '!' the ones supervisord rejects.
 const PROGRAM: Record<string, string> = {
