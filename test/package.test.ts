@@ -4,7 +4,7 @@
 // compiler is needed); and with a prebuilt addon that cannot load here (as on musl or arm64:
 // the install script compiles native/, and pidone falls back to that build). The installed
 // `pidone` must run in every case, with the addon, and without the package's node_modules
-// (dist/pidone.js bundles yaml, pino and signal-exit).
+// (dist/pidone.js bundles yaml and pino).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
