@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -143,12 +144,23 @@ enum stage { STAGE_SETSID = 1, STAGE_SETPGID, STAGE_STDIO, STAGE_CHDIR, STAGE_UM
 static const char *stage_names[] = { "", "setsid", "setpgid", "dup2", "chdir", "umask",
                                      "setgroups", "setgid", "setuid", "execve" };
 
-struct child_error { int stage; int err; };
+// What the child needs, prepared by the parent before clone(). The child shares the parent's
+// memory (CLONE_VM) and writes its failure, if any, into `stage`/`err` before _exit.
+struct spawn_ctx {
+  const char *file;
+  char **argv;  // two spare leading slots for the /bin/sh fallback
+  char **envp;
+  const char *cwd;
+  int mask, uid, gid, ngroups, pgroup;
+  bool foreground;
+  int stdio[3];
+  gid_t groups[256];
+  volatile int stage, err;
+};
 
-static void child_fail(int fd, int stage) {
-  struct child_error e = { stage, errno };
-  ssize_t r;
-  do { r = write(fd, &e, sizeof e); } while (r < 0 && errno == EINTR);
+static int child_fail(struct spawn_ctx *c, int stage) {
+  c->err = errno;
+  c->stage = stage;
   _exit(127);
 }
 
@@ -160,126 +172,133 @@ static void cloexec_from_3(void) {
   for (int fd = 3; fd < max; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+// Runs in the child, on its own stack, in the parent's memory, while the parent sleeps
+// (CLONE_VFORK) until exec or _exit. Only async-signal-safe calls; user and groups through raw
+// syscalls, because glibc's setuid/setgid/setgroups would signal the parent's other threads to
+// change theirs too (POSIX per-process credentials), which a vfork child must not do.
+static int child_main(void *arg) {
+  struct spawn_ctx *c = arg;
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int s = 1; s < NSIG; s++) {
+    if (s == SIGKILL || s == SIGSTOP) continue;
+    sigaction(s, &dfl, NULL);  // EINVAL for glibc's reserved 32/33 is fine
+  }
+  if (c->pgroup == 2) {
+    if (setsid() < 0) return child_fail(c, STAGE_SETSID);
+  } else if (c->pgroup == 1) {
+    if (setpgid(0, 0) < 0) return child_fail(c, STAGE_SETPGID);
+    // Like tini: give the terminal's foreground to the program so an interactive shell
+    // keeps job control. SIGTTOU is still blocked here, so this cannot stop us.
+    if (c->foreground) tcsetpgrp(STDIN_FILENO, getpid());
+  }
+  // Node marks its own 0-2 close-on-exec, so inheriting them means clearing the flag.
+  for (int i = 0; i < 3; i++) {
+    if (c->stdio[i] < 0 || c->stdio[i] == i) { fcntl(i, F_SETFD, 0); continue; }
+    if (dup2(c->stdio[i], i) < 0) return child_fail(c, STAGE_STDIO);
+  }
+  if (c->mask >= 0) umask((mode_t)c->mask);
+  if (c->ngroups >= 0 && syscall(SYS_setgroups, (size_t)c->ngroups, c->groups) < 0) return child_fail(c, STAGE_SETGROUPS);
+  if (c->gid >= 0 && syscall(SYS_setgid, (gid_t)c->gid) < 0) return child_fail(c, STAGE_SETGID);
+  if (c->uid >= 0 && syscall(SYS_setuid, (uid_t)c->uid) < 0) return child_fail(c, STAGE_SETUID);
+  // chdir after dropping privileges, so the program's user must be able to enter it.
+  if (c->cwd && chdir(c->cwd) < 0) return child_fail(c, STAGE_CHDIR);
+  cloexec_from_3();
+  sigset_t empty;
+  sigemptyset(&empty);
+  sigprocmask(SIG_SETMASK, &empty, NULL);
+  execve(c->file, c->argv + 2, c->envp);
+  if (errno == ENOEXEC) {  // a script without #!: run it with /bin/sh, as execvp does
+    c->argv[0] = "/bin/sh";
+    c->argv[1] = (char *)c->file;
+    execve("/bin/sh", c->argv, c->envp);
+    errno = ENOEXEC;
+  }
+  return child_fail(c, STAGE_EXEC);
+}
+
+#define CHILD_STACK (64 * 1024)
+
 // spawn({ file, argv, envp, cwd?, umask?, uid?, gid?, groups?, pgroup: 0 none | 1 own group |
 //         2 new session, foreground: bool, stdio: [fd0, fd1, fd2] (-1 = inherit) }) -> pid
+//
+// clone(CLONE_VM | CLONE_VFORK), as glibc's posix_spawn does, not fork(): fork copies the page
+// tables of a Node process (tens of MB resident, GBs reserved), which made every spawn cost
+// about a millisecond; this costs the exec alone.
 static napi_value Spawn(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value opts;
   CHECK(napi_get_cb_info(env, info, &argc, &opts, NULL, NULL));
   if (argc < 1) { napi_throw_type_error(env, NULL, "spawn(options) expected"); return NULL; }
 
+  struct spawn_ctx *c = calloc(1, sizeof *c);
+  char *stack = malloc(CHILD_STACK);
+  napi_value result = NULL;
+  char *file = NULL, *cwd = NULL;
+  char **argv = NULL, **envp = NULL;
+  if (!c || !stack) { napi_throw_error(env, NULL, "spawn: out of memory"); goto done; }
+
   napi_value v;
-  char *file = (v = get_prop(env, opts, "file")) ? get_string(env, v) : NULL;
-  // Two spare leading slots let a script without #! be run as `/bin/sh file args` (execvp does).
-  char **argv = (v = get_prop(env, opts, "argv")) ? get_string_array(env, v, 2) : NULL;
-  char **envp = (v = get_prop(env, opts, "envp")) ? get_string_array(env, v, 0) : NULL;
-  char *cwd = (v = get_prop(env, opts, "cwd")) ? get_string(env, v) : NULL;
-  int mask = get_int_prop(env, opts, "umask", -1);
-  int uid = get_int_prop(env, opts, "uid", -1);
-  int gid = get_int_prop(env, opts, "gid", -1);
-  int pgroup = get_int_prop(env, opts, "pgroup", 1);
-  bool foreground = false;
-  if ((v = get_prop(env, opts, "foreground"))) napi_get_value_bool(env, v, &foreground);
-  int stdio[3] = { -1, -1, -1 };
+  file = (v = get_prop(env, opts, "file")) ? get_string(env, v) : NULL;
+  argv = (v = get_prop(env, opts, "argv")) ? get_string_array(env, v, 2) : NULL;
+  envp = (v = get_prop(env, opts, "envp")) ? get_string_array(env, v, 0) : NULL;
+  cwd = (v = get_prop(env, opts, "cwd")) ? get_string(env, v) : NULL;
+  c->mask = get_int_prop(env, opts, "umask", -1);
+  c->uid = get_int_prop(env, opts, "uid", -1);
+  c->gid = get_int_prop(env, opts, "gid", -1);
+  c->pgroup = get_int_prop(env, opts, "pgroup", 1);
+  c->foreground = false;
+  if ((v = get_prop(env, opts, "foreground"))) napi_get_value_bool(env, v, &c->foreground);
+  c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
   if ((v = get_prop(env, opts, "stdio"))) {
     for (uint32_t i = 0; i < 3; i++) {
       napi_value el;
       napi_get_element(env, v, i, &el);
       napi_valuetype t;
       napi_typeof(env, el, &t);
-      if (t == napi_number) napi_get_value_int32(env, el, &stdio[i]);
+      if (t == napi_number) napi_get_value_int32(env, el, &c->stdio[i]);
     }
   }
-  gid_t groups[256];
-  int ngroups = -1;
+  c->ngroups = -1;
   if ((v = get_prop(env, opts, "groups"))) {
     uint32_t n = 0;
     napi_get_array_length(env, v, &n);
     if (n > 256) n = 256;
-    ngroups = (int)n;
+    c->ngroups = (int)n;
     for (uint32_t i = 0; i < n; i++) {
       napi_value el;
       int32_t g = 0;
       napi_get_element(env, v, i, &el);
       napi_get_value_int32(env, el, &g);
-      groups[i] = (gid_t)g;
+      c->groups[i] = (gid_t)g;
     }
   }
-
-  napi_value result = NULL;
   if (!file || !argv || !argv[2] || !envp) {
     napi_throw_type_error(env, NULL, "spawn: file, argv (non-empty) and envp are required");
     goto done;
   }
+  c->file = file;
+  c->argv = argv;
+  c->envp = envp;
+  c->cwd = cwd;
 
-  int errpipe[2];
-  if (pipe2(errpipe, O_CLOEXEC) != 0) { throw_errno(env, errno, "pipe2"); goto done; }
-
-  // Block everything across fork so no handler of ours runs in the child before exec.
+  // Block everything across clone so no handler of ours runs in the child before it resets
+  // the dispositions (it has its own copy of the handler table: no CLONE_SIGHAND).
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(errpipe[0]);
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int s = 1; s < NSIG; s++) {
-      if (s == SIGKILL || s == SIGSTOP) continue;
-      sigaction(s, &dfl, NULL);  // EINVAL for glibc's reserved 32/33 is fine
-    }
-    if (pgroup == 2) {
-      if (setsid() < 0) child_fail(errpipe[1], STAGE_SETSID);
-    } else if (pgroup == 1) {
-      if (setpgid(0, 0) < 0) child_fail(errpipe[1], STAGE_SETPGID);
-      // Like tini: give the terminal's foreground to the program so an interactive shell
-      // keeps job control. SIGTTOU is still blocked here, so this cannot stop us.
-      if (foreground) tcsetpgrp(STDIN_FILENO, getpid());
-    }
-    // Node marks its own 0-2 close-on-exec, so inheriting them means clearing the flag.
-    for (int i = 0; i < 3; i++) {
-      if (stdio[i] < 0 || stdio[i] == i) { fcntl(i, F_SETFD, 0); continue; }
-      if (dup2(stdio[i], i) < 0) child_fail(errpipe[1], STAGE_STDIO);
-    }
-    if (mask >= 0) umask((mode_t)mask);
-    if (ngroups >= 0 && setgroups((size_t)ngroups, groups) < 0) child_fail(errpipe[1], STAGE_SETGROUPS);
-    if (gid >= 0 && setgid((gid_t)gid) < 0) child_fail(errpipe[1], STAGE_SETGID);
-    if (uid >= 0 && setuid((uid_t)uid) < 0) child_fail(errpipe[1], STAGE_SETUID);
-    // chdir after dropping privileges, so the program's user must be able to enter it.
-    if (cwd && chdir(cwd) < 0) child_fail(errpipe[1], STAGE_CHDIR);
-    cloexec_from_3();
-    sigset_t empty;
-    sigemptyset(&empty);
-    sigprocmask(SIG_SETMASK, &empty, NULL);
-    execve(file, argv + 2, envp);
-    if (errno == ENOEXEC) {
-      argv[0] = "/bin/sh";
-      argv[1] = file;
-      execve("/bin/sh", argv, envp);
-      errno = ENOEXEC;
-    }
-    child_fail(errpipe[1], STAGE_EXEC);
-  }
-  int fork_err = errno;
+  pid_t pid = clone(child_main, stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
+  int clone_err = errno;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
-  close(errpipe[1]);
   if (pid < 0) {
-    close(errpipe[0]);
-    throw_errno(env, fork_err, "fork");
+    throw_errno(env, clone_err, "clone");
     goto done;
   }
-  // Also from the parent, so a signal to -pid right after spawn() cannot miss the group.
-  if (pgroup == 1) setpgid(pid, pid);
-
-  struct child_error ce;
-  ssize_t r;
-  do { r = read(errpipe[0], &ce, sizeof ce); } while (r < 0 && errno == EINTR);
-  close(errpipe[0]);
-  if (r == (ssize_t)sizeof ce) {
+  if (c->stage != 0) {
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    throw_errno(env, ce.err, stage_names[ce.stage]);
+    throw_errno(env, c->err, stage_names[c->stage]);
     goto done;
   }
   napi_create_int32(env, pid, &result);
@@ -293,6 +312,8 @@ done:
     for (char **p = argv + 2; *p; p++) free(*p);
     free(argv);
   }
+  free(stack);
+  free(c);
   return result;
 }
 
