@@ -37,6 +37,13 @@ export interface Addon {
   readonly constants: { readonly SIGRTMIN: number; readonly SIGRTMAX: number };
 }
 
+/** An environment as execve wants it: "KEY=value" strings, unset entries left out. */
+export function envp(env: Readonly<Record<string, string | undefined>>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out.push(`${k}=${v}`);
+  return out;
+}
+
 export type AddonLoad = { addon: Addon; path: string } | { addon: null; reason: string };
 
 /**

@@ -5,7 +5,7 @@ import { closeSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { ChildHandle, ExitStatus, Spawner } from '../core/ports.ts';
 import type { ProgramSpec } from '../model/spec.ts';
-import type { Addon } from './addon.ts';
+import { envp, type Addon } from './addon.ts';
 import { resolveExecutable } from './executable.ts';
 import { trySignal } from './leftovers.ts';
 import type { LogSink } from './log-sink-api.ts';
@@ -109,7 +109,7 @@ export class ProcessSpawner implements Spawner {
       pid = addon.spawn({
         file: found.path,
         argv,
-        envp: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        envp: envp(env),
         cwd: spec.directory ?? undefined,
         umask: spec.umask ?? undefined,
         uid: account && account.uid !== this.#d.euid ? account.uid : undefined,
@@ -172,7 +172,7 @@ export function probeCommandRunner(deps: Pick<ProcessSpawnerDeps, 'addon' | 'rea
       let pid: number;
       try {
         pid = deps.addon.spawn({
-          file: found.path, argv, envp: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+          file: found.path, argv, envp: envp(env),
           cwd: spec.directory ?? undefined, pgroup: 1, stdio: [devNull, devNull, devNull],
         });
       } catch (err) {

@@ -34,10 +34,6 @@ export class Reaper {
     this.schedule();
   }
 
-  stop(): void {
-    process.off('SIGCHLD', this.#onSigchld);
-  }
-
   /** Calls fn once, when pid is reaped. Register right after spawning, in the same tick. */
   watch(pid: number, fn: ExitWatcher): void {
     this.#watchers.set(pid, fn);
@@ -82,10 +78,4 @@ export class Reaper {
     }
     return found.length / 3;
   }
-}
-
-/** The exit code a shell would report: the code, or 128 + signal number. */
-export function exitCodeOf(status: ExitStatus, signalNumber: (name: string) => number | undefined): number {
-  if (status.code !== null) return status.code;
-  return 128 + (signalNumber(status.signal ?? '') ?? 0);
 }

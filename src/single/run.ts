@@ -3,12 +3,13 @@
 // program's code, but only after the processes it left behind have been asked to stop
 // (SIGTERM, a grace period, SIGKILL): the kernel's SIGKILL at PID 1's exit cuts cleanup
 // mid-way, which is the main complaint against tini and dumb-init.
+import { shellCode } from '../core/policy.ts';
 import type { ExitStatus } from '../core/ports.ts';
-import type { Addon, AddonLoad } from '../io/addon.ts';
+import { envp, type AddonLoad } from '../io/addon.ts';
 import { resolveExecutable } from '../io/executable.ts';
 import { drainLeftovers, trySignal } from '../io/leftovers.ts';
 import { descendantsOf } from '../io/proc-tree.ts';
-import { Reaper, exitCodeOf } from '../io/reaper.ts';
+import { Reaper } from '../io/reaper.ts';
 import { FORWARDED_SIGNALS, signalName, signalNumber } from '../io/signals.ts';
 import type { Logger } from './logger.ts';
 
@@ -81,7 +82,7 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
   }
 
   const finish = (status: ExitStatus): void => {
-    let code = exitCodeOf(status, signalNumber) % 256;
+    let code = shellCode(status) % 256;
     log.info(`${opts.program} (pid ${child}) ${describe(status)}`);
     if (opts.zeroCodes.has(code)) code = 0;
     drainThenExit(code);
@@ -99,7 +100,7 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
       child = addon.spawn({
         file: resolved.path,
         argv: [opts.program, ...opts.args],
-        envp: envList(host.env),
+        envp: envp(host.env),
         pgroup: 1,
         foreground: host.stdinIsTTY,
       });
@@ -135,9 +136,4 @@ function describe(status: ExitStatus): string {
   return status.code !== null ? `exited with status ${status.code}` : `was killed by SIG${status.signal}`;
 }
 
-function envList(env: Readonly<Record<string, string | undefined>>): string[] {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out.push(`${k}=${v}`);
-  return out;
-}
 
