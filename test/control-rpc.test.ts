@@ -93,7 +93,7 @@ test('startProcess waits for RUNNING; a start that fails early is SPAWN_ERROR; s
   assert.equal((await failed).message, 'SPAWN_ERROR: flaky');
 
   assert.equal((await rpcFaultOf(h.socket, 'supervisor.startProcess', 'web')).message, 'ALREADY_STARTED: web');
-  w.spawner.onKill = (child) => setTimeout(() => child.exit('TERM'), 20);
+  w.spawner.onKill = (child, sig) => sig === 'TERM' && setTimeout(() => child.exit('TERM'), 20);
   assert.equal(await rpc(h.socket, 'supervisor.stopProcess', 'web'), true);
   assert.equal(w.state('web'), 'STOPPED');
   assert.equal((await rpcFaultOf(h.socket, 'supervisor.stopProcess', 'web')).message, 'NOT_RUNNING: web');

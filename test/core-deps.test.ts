@@ -47,7 +47,7 @@ test('probe failed for good: the live child is stopped, then FATAL; dependents a
   const child = w.spawner.last('redis');
   w.prober.fail('redis', 'connect ECONNREFUSED 127.0.0.1:6379');
   assert.equal(w.state('redis'), 'STOPPING');
-  assert.deepEqual(child.signals.map((s) => s.signal), ['TERM']);
+  assert.deepEqual(child.signals.map((s) => s.signal), ['TERM', 'CONT'], 'the stop signal, then SIGCONT (a stopped process must be able to act on it)');
   child.exit('TERM');
   assert.equal(w.state('redis'), 'FATAL');
   assert.equal(w.info('redis').description, 'readiness probe failed: connect ECONNREFUSED 127.0.0.1:6379');

@@ -47,8 +47,9 @@ test('uptime like Python timedelta; signals by name or number', () => {
 test('exit-code and restart rules', () => {
   assert.equal(shellCode({ code: 3, signal: null }), 3);
   assert.equal(shellCode({ code: null, signal: 'KILL' }), 137);
-  assert.equal(fatalCode("can't find command 'x'", null), 127);
-  assert.equal(fatalCode("command at 'x' is not executable", null), 126);
+  assert.equal(fatalCode({ kind: 'not_found', message: "can't find command 'x'" }, null), 127);
+  assert.equal(fatalCode({ kind: 'not_executable', message: "command at 'x' is not executable" }, null), 126);
+  assert.equal(fatalCode({ kind: 'privilege', message: "couldn't setuid to 0: can't drop privilege as nonroot user" }, null), 126);
   assert.equal(fatalCode(null, { code: 0, signal: null }), 1);
   assert.equal(fatalCode(null, { code: null, signal: 'TERM' }), 143);
   const job = ini('j', { oneshot: true, autorestart: true });

@@ -84,5 +84,5 @@ test('new settings apply (shutdown_timeout)', () => {
   w.sup.reload(model([yaml('a', { stopwaitsecs: 100 })], { shutdown_timeout: 2 }));
   w.sup.shutdown('SIGTERM');
   w.clock.advance(2000);
-  assert.deepEqual(w.spawner.last('a').signals.map((s) => s.signal), ['TERM', 'KILL']);
+  assert.deepEqual(w.spawner.last('a').signals.map((s) => s.signal), ['TERM', 'CONT', 'KILL']);
 });

@@ -165,7 +165,7 @@ test('critical FATAL: 127 for a spawn error, last code for exits (never 0), 1 fo
   assert.deepEqual(spawnErr.finished(), { type: 'finished', exitCode: 127, reason: "critical program web entered FATAL state: too many start retries too quickly" });
 
   const notExec = new World([yaml('web', { critical: true, autorestart: false })]);
-  notExec.spawner.failing.set('web', "command at '/srv/web' is not executable");
+  notExec.spawner.failing.set('web', { kind: 'not_executable', message: "command at '/srv/web' is not executable", errno: 'EACCES' });
   notExec.sup.start();
   assert.equal(notExec.finished()?.exitCode, 126);
 

@@ -76,9 +76,9 @@ export class Actions {
     if (r.fault === 'SPAWN_ERROR') {
       const name = r.message.slice('SPAWN_ERROR: '.length);
       const p = this.#ctx.supervisor.snapshot().find((i) => i.namespec === name || i.name === name);
-      const err = p?.spawnerr ?? '';
-      if (err.startsWith("can't find command")) return { ok: false, fault: 'NO_FILE', message: `NO_FILE: ${err}` };
-      if (/is not executable|is a directory/.test(err)) return { ok: false, fault: 'NOT_EXECUTABLE', message: `NOT_EXECUTABLE: ${err}` };
+      const err = p?.spawnError;
+      if (err?.kind === 'not_found') return { ok: false, fault: 'NO_FILE', message: `NO_FILE: ${err.message}` };
+      if (err?.kind === 'not_executable' || err?.kind === 'bad_command') return { ok: false, fault: 'NOT_EXECUTABLE', message: `NOT_EXECUTABLE: ${err.message}` };
     }
     return { ok: false, fault: r.fault, message: r.message };
   }

@@ -6,12 +6,9 @@
 //    code (never 0);
 //  - every program ended on its own and nothing will run again: 0 if all ended as expected,
 //    1 otherwise.
-import type { ProgramSpec } from '../model/spec.ts';
-import type { Proc } from './proc.ts';
-import type { Slot } from './slot.ts';
+import type { ProcessRecord } from './record.ts';
 import { describeStatus } from './events.ts';
 import { fatalCode, shellCode } from './policy.ts';
-import { STOPPED_STATES } from './state.ts';
 
 /** The exit code pidone should use, and the one-line why. */
 export interface Ending {
@@ -20,16 +17,17 @@ export interface Ending {
 }
 
 /** A critical program ended on its own (EXITED for good, or FATAL). */
-export function criticalEnding(spec: ProgramSpec, p: Proc): Ending {
-  if (p.state === 'FATAL') {
-    const exitCode = p.failing !== null ? 1 : fatalCode(p.spawnFailed ? p.spawnerr : null, p.lastExit);
-    return { exitCode, reason: `critical program ${spec.name} entered FATAL state: ${p.fatalReason ?? p.spawnerr}` };
+export function criticalEnding(r: ProcessRecord): Ending {
+  const name = r.spec.name;
+  if (r.life.name === 'fatal') {
+    const exitCode = r.life.cause === 'probe' ? 1 : fatalCode(r.spawnError, r.lastExit);
+    return { exitCode, reason: `critical program ${name} entered FATAL state: ${r.life.reason}` };
   }
-  const st = p.lastExit;
-  if (st === null) return { exitCode: 0, reason: `critical program ${spec.name} ended` };
+  const st = r.lastExit;
+  if (st === null) return { exitCode: 0, reason: `critical program ${name} ended` };
   const exitCode = shellCode(st);
   const how = st.signal !== null ? `was terminated by SIG${st.signal}` : `exited ${exitCode}`;
-  return { exitCode, reason: `critical program ${spec.name} ${how}` };
+  return { exitCode, reason: `critical program ${name} ${how}` };
 }
 
 /** The shutdown's outcome once every process is down. */
@@ -40,25 +38,25 @@ export function shutdownEnding(stopping: { readonly reason: string; readonly cod
 }
 
 /**
- * Whether pidone is idle for good: every process ended on its own (or waits on a dependency
- * that never will be met), none is pending, stopped by hand or never started (autostart=false
- * programs wait for a person, so pidone keeps running for them). null = not idle.
+ * Whether pidone is idle for good: every process ended on its own (EXITED for good or FATAL),
+ * or waits on a dependency that never will be met. Not while anything waits for a person: a
+ * program with autostart=false never started, a program stopped by a command, a pending start
+ * that is not blocked (supervisord keeps running for those). null = not idle.
  */
-export function idleEnding(slots: readonly Slot[]): Ending | null {
+export function idleEnding(records: readonly ProcessRecord[]): Ending | null {
   let ended = 0;
   const failures: string[] = [];
-  for (const s of slots) {
-    if (s.removing || s.nextSpec !== null || s.restartWanted) return null;
-    const p = s.proc;
-    if (s.pending) {
-      if (s.blocked === null) return null;
-      failures.push(`${s.spec.name} never started`);
+  for (const r of records) {
+    const life = r.life;
+    if (life.name === 'waiting') {
+      if (life.gate.kind !== 'blocked') return null;
+      failures.push(`${r.spec.name} never started`);
       continue;
     }
-    if (!p.ended || !STOPPED_STATES.has(p.state) || p.restartPending) return null;
+    if (life.name !== 'exited' && life.name !== 'fatal') return null;
     ended++;
-    if (p.state === 'FATAL') failures.push(`${s.spec.name} FATAL`);
-    else if (!p.lastExpected) failures.push(`${s.spec.name} ${p.lastExit === null ? 'failed' : describeStatus(p.lastExit.code, p.lastExit.signal)}`);
+    if (life.name === 'fatal') failures.push(`${r.spec.name} FATAL`);
+    else if (!r.lastExpected) failures.push(`${r.spec.name} ${r.lastExit === null ? 'failed' : describeStatus(r.lastExit.code, r.lastExit.signal)}`);
   }
   if (ended === 0) return null;
   if (failures.length === 0) return { exitCode: 0, reason: 'every program has ended' };

@@ -32,6 +32,8 @@ export type SupervisorEvent =
   | { readonly type: 'stopping'; readonly name: string; readonly pid: number; readonly signal: string }
   | { readonly type: 'killed'; readonly name: string; readonly pid: number }
   | { readonly type: 'blocked'; readonly name: string; readonly reason: string }
+  /** A reload removed the process and it is gone: pidone forgets it (its log files close). */
+  | { readonly type: 'removed'; readonly name: string }
   | { readonly type: 'shutdown'; readonly reason: string }
   | { readonly type: 'finished'; readonly exitCode: number; readonly reason: string };
 
@@ -72,6 +74,8 @@ export function describeEvent(e: SupervisorEvent): string {
       return `killing '${e.name}' (${e.pid}) with SIGKILL`;
     case 'blocked':
       return `${e.name}: not started: ${e.reason}`;
+    case 'removed':
+      return `removed: ${e.name} (no longer in the config)`;
     case 'shutdown':
       return `shutting down: ${e.reason}`;
     case 'finished':
@@ -93,6 +97,7 @@ export function eventLevel(e: SupervisorEvent): EventLevel {
     case 'backoff':
       return 'warn';
     case 'fatal':
+    case 'removed':
     case 'spawn_failed':
     case 'spawned':
     case 'ready':

@@ -1,87 +1,141 @@
-// The machine's exit handlers: what a child's end means in each state (supervisord's
-// finish(), supervisord.md 2.3), and whether and when it runs again.
+// What a child's end means (supervisord's finish(), supervisord.md 2.3), and whether and when
+// it runs again. An exit that leaves processes in the program's group is taken care of only
+// once they are gone (the `draining` state): two copies of a program never run side by side.
 import type { ExitStatus } from './ports.ts';
-import { MIN_RESPAWN_INTERVAL, isExpected, statusNumber, wantsRestart } from './policy.ts';
-import { type Ctx, emit, endHere, failedStart, giveUp, go, restartNow, scheduleRestart } from './moves.ts';
-
-type ExitHandler = (c: Ctx, e: { readonly status: ExitStatus }) => void;
+import type { Stopping } from './life.ts';
+import { isExpected, statusNumber, wantsRestart } from './policy.ts';
+import { type Ctx, emit, endHere, failedStart, giveUp, go, respawn, scheduleRestart, spawn, stay } from './moves.ts';
 
 const TOO_QUICK = 'Exited too quickly (process log may have details)';
 
 /** Books an exit and reports it; `expected` is forced false for a failed start. */
-function recordExit(c: Ctx, status: ExitStatus, stopped: boolean, failedStart = false): boolean {
-  const { p, spec, now } = c;
+function recordExit(c: Ctx, pid: number, status: ExitStatus, stopped: boolean, failedStart: boolean): boolean {
+  const { r, spec, now } = c;
   const expected = !failedStart && isExpected(spec, status);
-  emit(c, { type: 'exited', name: spec.name, pid: p.pid, code: status.code, signal: status.signal, expected, stopped });
-  p.pid = 0;
-  p.laststop = now;
-  p.exitstatus = status;
-  p.lastExit = status;
-  p.lastExpected = expected;
+  emit(c, { type: 'exited', name: spec.name, pid, code: status.code, signal: status.signal, expected, stopped });
+  r.laststop = now;
+  r.exitstatus = status;
+  r.lastExit = status;
+  r.lastExpected = expected;
   return expected;
 }
 
-/** STARTING: a failed start if too quick (or not ready yet); a oneshot's completion. */
-export const exitStarting: ExitHandler = (c, e) => {
-  const { p, spec, now } = c;
-  if (spec.oneshot) return exitRunning(c, e);
-  const tooQuick = now - p.laststart < spec.startsecs * 1000 || (spec.ready !== null && !p.probeReady);
-  if (!tooQuick) {
+/** The exit of a child that was not being stopped (STARTING or RUNNING). */
+export function exitOnItsOwn(c: Ctx, status: ExitStatus, groupAlive: boolean): void {
+  const { r, spec, now } = c;
+  const life = r.life;
+  if (life.name !== 'starting' && life.name !== 'running') return stay(c);
+  const child = life.child;
+  let started = true;
+  if (life.name === 'starting' && !spec.oneshot) {
+    started = now - r.laststart >= spec.startsecs * 1000 && (spec.ready === null || life.probeReady);
     // supervisord's finish(): it stayed up long enough but the timer had not promoted it yet.
-    p.upLongEnough = true;
-    go(c, 'RUNNING');
-    return exitRunning(c, e);
+    if (started) go(c, { name: 'running', child });
   }
-  recordExit(c, e.status, false, true);
-  p.spawnerr = TOO_QUICK;
-  // pidone pacing with restart: never: the failed start is the end.
-  if (spec.backoff !== null && spec.autorestart === false) return endHere(c);
-  p.exitstatus = null; // supervisord resets it: BACKOFF shows no exit status
-  failedStart(c);
-};
+  recordExit(c, child.pid, status, false, !started);
+  if (groupAlive) {
+    // The program ended but left processes in its group: stop them (stop signal, SIGKILL
+    // after stopwaitsecs) before anything else happens to this process.
+    go(c, { name: 'draining', child, main: false, sigkilled: false, exit: { status, started } });
+    c.out.push({ type: 'signal', child, signal: spec.stopsignal, group: true });
+    if (spec.stopsignal !== 'KILL') c.out.push({ type: 'signal', child, signal: 'CONT', group: true });
+    c.out.push({ type: 'arm', ms: spec.stopwaitsecs * 1000 });
+    return;
+  }
+  settleExit(c, status, started);
+}
 
-/** RUNNING: EXITED, then a restart per autorestart (INI at once, YAML after the backoff). */
-export const exitRunning: ExitHandler = (c, e) => {
-  const { p, spec, now } = c;
-  const expected = recordExit(c, e.status, false);
-  p.spawnerr = expected ? '' : `Bad exit code ${statusNumber(e.status)}`;
-  go(c, 'EXITED');
-  if (!wantsRestart(spec, expected) || !c.allowRestart) {
-    if (spec.oneshot) p.backoff = 0;
-    p.ended = true;
+/** The outcome of an exit once nothing of the child is left: EXITED, a restart, BACKOFF or FATAL. */
+export function settleExit(c: Ctx, status: ExitStatus, started: boolean): void {
+  const { r, spec } = c;
+  if (!started) {
+    r.spawnerr = TOO_QUICK;
+    // YAML with restart: never: the failed start is the end.
+    if (spec.backoff !== null && spec.autorestart === false) return endHere(c);
+    r.exitstatus = null; // supervisord resets it: BACKOFF shows no exit status
+    return failedStart(c);
+  }
+  const expected = r.lastExpected;
+  r.spawnerr = expected ? '' : `Bad exit code ${statusNumber(status)}`;
+  endHere(c);
+  if (!wantsRestart(spec, expected) || !c.mayStart) {
+    if (spec.oneshot) r.backoff = 0;
     return;
   }
   if (spec.backoff !== null) return scheduleRestart(c);
   // A failed oneshot is a failed start: supervisord's linear BACKOFF and startretries.
   if (spec.oneshot) return failedStart(c);
   // supervisord: a RUNNING exit resets backoff and restarts at once.
-  p.backoff = 0;
-  const wait = p.laststart + MIN_RESPAWN_INTERVAL - now;
-  if (wait > 0) {
-    p.restartPending = true;
-    c.out.push({ type: 'arm', ms: wait });
-  } else {
-    restartNow(c);
+  r.backoff = 0;
+  respawn(c);
+}
+
+/** The exit of a child being stopped: reported as "stopped:"; what follows waits for its group. */
+export function exitWhileStopping(c: Ctx, status: ExitStatus, groupAlive: boolean): void {
+  const life = c.r.life as Stopping;
+  if (!life.main) return stay(c);
+  recordExit(c, life.child.pid, status, true, false);
+  life.main = false;
+  if (!groupAlive) return finishStop(c);
+  // What is left of the group gets the same treatment the main process got, unless the
+  // signals already went to the whole group.
+  const spec = c.spec;
+  if (life.sigkilled) c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: true });
+  else if (!spec.stopasgroup) {
+    c.out.push({ type: 'signal', child: life.child, signal: spec.stopsignal, group: true });
+    if (spec.stopsignal !== 'KILL') c.out.push({ type: 'signal', child: life.child, signal: 'CONT', group: true });
   }
-};
+  stay(c);
+}
 
-/** STOPPING: STOPPED whatever the status (FATAL when a failed probe asked for the stop). */
-export const exitStopping: ExitHandler = (c, e) => {
-  const { p } = c;
-  recordExit(c, e.status, true);
-  p.killing = false;
-  // STOPPING ends in STOPPED whatever the status (supervisord), unless a failed probe asked
-  // for the stop: then the process is FATAL.
-  if (p.failing !== null) giveUp(c, p.failing);
-  else go(c, 'STOPPED');
-};
+/** The stop is complete (main process and group gone): what the stop was for happens now. */
+export function finishStop(c: Ctx): void {
+  const life = c.r.life as Stopping;
+  switch (life.name) {
+    case 'stopping':
+      return go(c, { name: 'stopped' });
+    case 'restarting':
+      if (!c.mayStart) return go(c, { name: 'stopped' });
+      return spawn(c, true);
+    case 'failing':
+      return giveUp(c, life.reason ?? 'readiness probe failed', false, 'probe');
+    case 'replacing':
+      go(c, { name: 'stopped' });
+      c.out.push({ type: 'renew', spec: life.next ?? c.spec });
+      return;
+    case 'removing':
+      go(c, { name: 'stopped' });
+      c.out.push({ type: 'drop' });
+      return;
+    case 'draining': {
+      const exit = life.exit;
+      if (exit === undefined) return go(c, { name: 'exited' });
+      return settleExit(c, exit.status, exit.started);
+    }
+  }
+}
 
-/** UNKNOWN: the child is gone at last; nothing is restarted. */
-export const exitUnknown: ExitHandler = (c, e) => {
-  const { p } = c;
-  const stopped = p.killing;
-  recordExit(c, e.status, stopped);
-  p.killing = false;
-  // Signalling failed earlier, so nothing is trusted: record the end, restart nothing.
-  go(c, stopped ? 'STOPPED' : 'EXITED');
-};
+/** UNKNOWN: the main process is gone; once its group is too, nothing restarts it, but a pending reload change applies. */
+export function exitUnknown(c: Ctx, status: ExitStatus, groupAlive: boolean): void {
+  const life = c.r.life;
+  if (life.name !== 'unknown' || !life.main) return stay(c);
+  recordExit(c, life.child.pid, status, life.after !== null, false);
+  life.main = false;
+  if (groupAlive) return stay(c);
+  endUnknown(c);
+}
+
+/** UNKNOWN, with nothing of the child left: where it rests. */
+export function endUnknown(c: Ctx): void {
+  const life = c.r.life;
+  if (life.name !== 'unknown' || life.main) return stay(c);
+  if (life.after === 'replacing') {
+    go(c, { name: 'stopped' });
+    c.out.push({ type: 'renew', spec: life.next ?? c.spec });
+  } else if (life.after === 'removing') {
+    go(c, { name: 'stopped' });
+    c.out.push({ type: 'drop' });
+  } else {
+    go(c, { name: life.after === null ? 'exited' : 'stopped' });
+  }
+}

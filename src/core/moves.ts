@@ -1,5 +1,5 @@
-// The machine's shared moves: spawning, promotion, changing state, failed starts, pacing of
-// automatic restarts and giving up. Two pacings exist (spec.ts Backoff):
+// The lifecycle's shared moves: changing state, spawning, stopping, failed starts, restart
+// pacing and giving up. Two pacings exist (model/spec.ts Backoff):
 //  - INI (spec.backoff === null), supervisord exactly: a failed start waits 1 s, 2 s, 3 s...
 //    (the backoff counter), FATAL once the counter exceeds startretries (so startretries+1
 //    spawns in all); exits after RUNNING restart at once.
@@ -7,18 +7,22 @@
 //    resets once a run lasted reset_after, FATAL after max_restarts restarts in a row.
 import type { ProgramSpec } from '../model/spec.ts';
 import type { SupervisorEvent } from './events.ts';
-import type { Effect, Proc } from './proc.ts';
-import type { ProcessState } from './state.ts';
+import type { Effect, Life, LifeName, StopName } from './life.ts';
+import type { ChildHandle } from './ports.ts';
+import type { ProcessRecord } from './record.ts';
+import { isStopping, publicState } from './life.ts';
 import { MIN_RESPAWN_INTERVAL, exponentialDelay } from './policy.ts';
 
-/** What a handler works on: the process, its spec, the time, and the effects it returns. */
+/** What a handler works on: the record, the time, the effects it returns, where it went. */
 export interface Ctx {
-  readonly p: Proc;
+  readonly r: ProcessRecord;
   readonly spec: ProgramSpec;
   readonly now: number;
-  /** False while pidone shuts down or the process is being replaced: no automatic restarts. */
-  readonly allowRestart: boolean;
+  /** False once pidone shuts down: nothing starts any more, automatically or on request. */
+  readonly mayStart: boolean;
   readonly out: Effect[];
+  /** Every state the handler moved to, in order (the table checks them against its cell). */
+  readonly went: LifeName[];
 }
 
 /** Queues an event for the report callback. */
@@ -27,105 +31,136 @@ export function emit(c: Ctx, event: SupervisorEvent): void {
 }
 
 /**
- * Moves to a state. Timers and probes belong to the state that armed them (startsecs and the
- * probe to STARTING, retries to BACKOFF, SIGKILL to STOPPING, restarts to EXITED), so every
- * change cancels them: no stale timer can act on a later state.
+ * Moves to a state. The timer and the probe belong to the state that armed them, so every
+ * change cancels both: no stale timer can act on a later state. A `state` event is reported
+ * when what supervisord would show changes.
  */
-export function go(c: Ctx, to: ProcessState): void {
-  const { p, spec } = c;
-  const from = p.state;
-  if (from === to) return;
+export function go(c: Ctx, to: Life): void {
+  const { r, spec } = c;
+  const from = r.life;
   c.out.push({ type: 'disarm' });
-  if (from === 'STARTING') c.out.push({ type: 'unprobe' });
-  p.state = to;
-  p.restartPending = false;
-  emit(c, to === 'RUNNING' ? { type: 'state', name: spec.name, from, to, startsecs: spec.startsecs } : { type: 'state', name: spec.name, from, to });
+  if (from.name === 'starting') c.out.push({ type: 'unprobe' });
+  r.life = to;
+  c.went.push(to.name);
+  const a = publicState(from.name);
+  const b = publicState(to.name);
+  if (a !== b) emit(c, b === 'RUNNING' ? { type: 'state', name: spec.name, from: a, to: b, startsecs: spec.startsecs } : { type: 'state', name: spec.name, from: a, to: b });
 }
 
-/** A start that did not make it (spawn error, too-quick exit, failed oneshot): retry or give up. */
-export function failedStart(c: Ctx): void {
-  const { p, spec } = c;
-  if (!c.allowRestart) return endHere(c);
-  if (spec.backoff !== null) return scheduleRestart(c);
-  go(c, 'BACKOFF');
-  p.backoff++;
-  if (p.backoff > spec.startretries) return giveUp(c, 'too many start retries too quickly', true);
-  const delay = p.backoff * 1000;
-  c.out.push({ type: 'arm', ms: delay });
-  emit(c, { type: 'backoff', name: spec.name, delay, attempt: p.backoff });
-}
-
-/** pidone pacing: BACKOFF for the exponential delay, or FATAL past max_restarts. */
-export function scheduleRestart(c: Ctx): void {
-  const { p, spec, now } = c;
-  if (!c.allowRestart) return endHere(c);
-  const resetAfter = (spec.backoff?.reset_after ?? 0) * 1000;
-  if (p.laststart > 0 && now - p.laststart >= resetAfter) p.restarts = 0;
-  if (spec.max_restarts !== null && p.restarts >= spec.max_restarts) {
-    return giveUp(c, `too many restarts (max_restarts ${spec.max_restarts})`);
-  }
-  p.restarts++;
-  // Even with initial: 0, keep s6's one second between spawns: a crash loop must stay cheap.
-  const delay = Math.max(exponentialDelay(spec, p.restarts), p.laststart + MIN_RESPAWN_INTERVAL - now);
-  go(c, 'BACKOFF');
-  c.out.push({ type: 'arm', ms: delay });
-  emit(c, { type: 'backoff', name: spec.name, delay, attempt: p.restarts });
-}
-
-/** supervisord's give_up(): FATAL, counter reset. keepSpawnerr keeps supervisord's text. */
-export function giveUp(c: Ctx, reason: string, keepSpawnerr = false): void {
-  const { p, spec } = c;
-  go(c, 'FATAL');
-  p.backoff = 0;
-  p.fatalReason = reason;
-  if (!keepSpawnerr || p.spawnerr === '') p.spawnerr = reason;
-  p.ended = true;
-  emit(c, { type: 'fatal', name: spec.name, reason });
-}
-
-/** The end of the road without a restart: EXITED for good (supervisord's mood < RUNNING). */
-export function endHere(c: Ctx): void {
-  go(c, 'EXITED');
-  c.p.restartPending = false;
-  c.p.ended = true;
+/** Stays in the same state, for the record of destinations (a deliberate "no move"). */
+export function stay(c: Ctx): void {
+  c.went.push(c.r.life.name);
 }
 
 /** supervisord's spawn(): reset, STARTING, then fork (the supervisor reports back). */
 export function spawn(c: Ctx, manual: boolean): void {
-  const { p } = c;
+  const { r } = c;
   // A person asking for a start wants a fresh budget of retries (supervisord keeps the old
   // backoff count after a stop from BACKOFF; that only ever surprises).
   if (manual) {
-    p.backoff = 0;
-    p.restarts = 0;
+    r.backoff = 0;
+    r.restarts = 0;
   }
-  p.killing = false;
-  p.killedHard = false;
-  p.spawnerr = '';
-  p.spawnFailed = false;
-  p.exitstatus = null;
-  p.laststart = c.now;
-  p.upLongEnough = false;
-  p.probeReady = false;
-  p.failing = null;
-  p.fatalReason = null;
-  p.ended = false;
-  go(c, 'STARTING');
+  r.spawnerr = '';
+  r.spawnError = null;
+  r.exitstatus = null;
+  r.laststart = c.now;
+  go(c, { name: 'spawning' });
   c.out.push({ type: 'spawn' });
 }
 
 /** An automatic restart (counted for the status display). */
 export function restartNow(c: Ctx): void {
-  c.p.totalRestarts++;
+  c.r.totalRestarts++;
   spawn(c, false);
+}
+
+/** supervisord's stop(): STOPPING, stopsignal (and SIGCONT, as systemd: a stopped process must be able to act on it), arm stopwaitsecs. */
+export function beginStop(c: Ctx, name: StopName, child: ChildHandle, extra: { next?: ProgramSpec; reason?: string } = {}): void {
+  const { spec } = c;
+  go(c, { name, child, main: true, sigkilled: false, ...extra });
+  emit(c, { type: 'stopping', name: spec.name, pid: child.pid, signal: spec.stopsignal });
+  stopSignal(c, child, spec.stopasgroup);
+  c.out.push({ type: 'arm', ms: spec.stopwaitsecs * 1000 });
+}
+
+/** Changes what a stop in progress is for, keeping its child, signals and SIGKILL timer. */
+export function retarget(c: Ctx, name: StopName, extra: { next?: ProgramSpec } = {}): void {
+  const life = c.r.life;
+  if (!isStopping(life)) return stay(c);
+  c.r.life = { ...life, name, ...extra };
+  c.went.push(name);
+}
+
+/** The stop signal to a child (or its group), followed by SIGCONT. */
+export function stopSignal(c: Ctx, child: ChildHandle, group: boolean): void {
+  const sig = c.spec.stopsignal;
+  c.out.push({ type: 'signal', child, signal: sig, group });
+  if (sig !== 'KILL' && sig !== 'CONT' && sig !== 'STOP') c.out.push({ type: 'signal', child, signal: 'CONT', group });
+}
+
+/** A start that did not make it (spawn error, too-quick exit, failed oneshot): retry or give up. */
+export function failedStart(c: Ctx): void {
+  const { r, spec } = c;
+  if (!c.mayStart) return endHere(c);
+  if (spec.backoff !== null) return scheduleRestart(c);
+  // supervisord: BACKOFF first, then the count decides between a retry and FATAL.
+  go(c, { name: 'backoff' });
+  r.backoff++;
+  if (r.backoff > spec.startretries) return giveUp(c, 'too many start retries too quickly', true);
+  const delay = r.backoff * 1000;
+  c.out.push({ type: 'arm', ms: delay });
+  emit(c, { type: 'backoff', name: spec.name, delay, attempt: r.backoff });
+}
+
+/** YAML pacing: BACKOFF for the exponential delay, or FATAL past max_restarts. */
+export function scheduleRestart(c: Ctx): void {
+  const { r, spec, now } = c;
+  if (!c.mayStart) return endHere(c);
+  const resetAfter = (spec.backoff?.reset_after ?? 0) * 1000;
+  if (r.laststart > 0 && now - r.laststart >= resetAfter) r.restarts = 0;
+  if (spec.max_restarts !== null && r.restarts >= spec.max_restarts) {
+    return giveUp(c, `too many restarts (max_restarts ${spec.max_restarts})`);
+  }
+  r.restarts++;
+  // Even with initial: 0, keep s6's one second between spawns: a crash loop must stay cheap.
+  const delay = Math.max(exponentialDelay(spec, r.restarts), r.laststart + MIN_RESPAWN_INTERVAL - now);
+  go(c, { name: 'backoff' });
+  c.out.push({ type: 'arm', ms: delay });
+  emit(c, { type: 'backoff', name: spec.name, delay, attempt: r.restarts });
+}
+
+/** supervisord's give_up(): FATAL, counter reset. keepSpawnerr keeps supervisord's text. */
+export function giveUp(c: Ctx, reason: string, keepSpawnerr = false, cause: 'failed' | 'probe' = 'failed'): void {
+  const { r, spec } = c;
+  r.backoff = 0;
+  if (!keepSpawnerr || r.spawnerr === '') r.spawnerr = reason;
+  go(c, { name: 'fatal', reason, cause });
+  emit(c, { type: 'fatal', name: spec.name, reason });
+}
+
+/** The end of the road without a restart: EXITED for good (supervisord's mood < RUNNING). */
+export function endHere(c: Ctx): void {
+  go(c, { name: 'exited' });
+}
+
+/** supervisord's immediate restart after a RUNNING exit, no sooner than 1 s after the last spawn. */
+export function respawn(c: Ctx): void {
+  const { r, now } = c;
+  const wait = r.laststart + MIN_RESPAWN_INTERVAL - now;
+  if (wait <= 0) return restartNow(c);
+  go(c, { name: 'respawning' });
+  c.out.push({ type: 'arm', ms: wait });
 }
 
 /** STARTING → RUNNING once it outlived startsecs and, if it has one, passed its probe. */
 export function promoteIfReady(c: Ctx): void {
-  const { p, spec } = c;
-  if (!p.upLongEnough || (spec.ready !== null && !p.probeReady)) return;
+  const { r, spec } = c;
+  const life = r.life;
+  if (life.name !== 'starting') return;
+  if (!life.upLongEnough || (spec.ready !== null && !life.probeReady)) return stay(c);
   // supervisord resets backoff on RUNNING; a oneshot keeps counting, or a job that fails after
   // startsecs would be retried forever.
-  if (!spec.oneshot) p.backoff = 0;
-  go(c, 'RUNNING');
+  if (!spec.oneshot) r.backoff = 0;
+  go(c, { name: 'running', child: life.child });
 }

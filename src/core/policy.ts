@@ -2,6 +2,7 @@
 // on its own. Times in milliseconds unless a name says otherwise.
 import type { ProgramSpec } from '../model/spec.ts';
 import type { ExitStatus } from './ports.ts';
+import { type SpawnError, spawnErrorCode } from './spawn-error.ts';
 import { signalNumber } from './signals.ts';
 
 /**
@@ -47,12 +48,12 @@ export function exponentialDelay(spec: ProgramSpec, attempt: number): number {
 }
 
 /**
- * The exit code pidone uses when a FATAL critical program ends it: 126/127 when it could not
- * be spawned (the shell's "not executable"/"not found", as in single mode), else the last exit
- * of the program, never 0 (FATAL is a failure even if the too-quick exit said 0).
+ * The exit code pidone uses when a FATAL critical program ends it: 127/126 when it could not
+ * be spawned (not found / could not be run, as in single mode), else the last exit of the
+ * program, never 0 (FATAL is a failure even if the too-quick exit said 0).
  */
-export function fatalCode(spawnError: string | null, lastExit: ExitStatus | null): number {
-  if (spawnError !== null) return /not executable|permission|is a directory/i.test(spawnError) ? 126 : 127;
+export function fatalCode(spawnError: SpawnError | null, lastExit: ExitStatus | null): number {
+  if (spawnError !== null) return spawnErrorCode(spawnError.kind);
   const code = lastExit === null ? 1 : shellCode(lastExit);
   return code === 0 ? 1 : code;
 }

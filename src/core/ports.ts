@@ -1,7 +1,9 @@
 // Everything the supervisor core knows of the outside world. io/ implements these with real
-// timers, processes and probes; tests implement them with a fake clock and a fake spawner.
-// Program output never passes through the core: io/ sends it straight to the log sink.
+// timers, processes and probes; tests implement them with a fake clock and a fake spawner, under
+// the same contracts. Program output never passes through the core: io/ sends it straight to the
+// log sink.
 import type { ProgramSpec } from '../model/spec.ts';
+import type { SpawnError } from './spawn-error.ts';
 
 export interface Clock {
   /** Milliseconds, monotonic enough for timers and uptimes. */
@@ -17,19 +19,43 @@ export interface ExitStatus {
   readonly signal: string | null;
 }
 
+/**
+ * What a signal did. `gone`: there is no such process any more (ESRCH, or the handle knows its
+ * process was reaped); its exit is reported or about to be. `failed`: anything else (EPERM...),
+ * reported once: the core cannot trust what it knows of that child any more.
+ */
+export type KillOutcome = { readonly kind: 'sent' } | { readonly kind: 'gone' } | { readonly kind: 'failed'; readonly error: string };
+
 export interface ChildHandle {
+  /** The main process, also the id of its process group (every program leads its own group). */
   readonly pid: number;
-  /** Sends a signal (name without SIG) to the process, or to its process group (-pid). */
-  kill(signal: string, group: boolean): void;
+  /**
+   * Sends a signal (name without SIG) to the main process, or to its whole process group. Never
+   * throws. After the main process was reaped a signal to it is `gone` (its pid may be reused);
+   * after the group was reported empty, so is a signal to the group.
+   */
+  kill(signal: string, group: boolean): KillOutcome;
 }
+
+/** What the spawner tells the core about a child, each at most once, exit before groupEmpty. */
+export interface ChildEvents {
+  /**
+   * The main process was reaped. `groupAlive`: other processes of its process group are still
+   * alive (a helper it started, a shell's child); then `groupEmpty` follows once they are gone.
+   */
+  exit(status: ExitStatus, groupAlive: boolean): void;
+  groupEmpty(): void;
+}
+
+export type SpawnOutcome = { readonly ok: true; readonly child: ChildHandle } | { readonly ok: false; readonly error: SpawnError };
 
 export interface Spawner {
   /**
-   * Starts the program. `exit` is called exactly once, when the process is reaped.
-   * Throws an Error with a person-readable message when it cannot start (not found, not
-   * executable, bad directory, unknown user): the core treats that as a failed start.
+   * Starts the program in its own process group. Never throws: a program that cannot start is a
+   * typed SpawnError. The events may come while spawn() is still running (a child that dies at
+   * once); the core queues them.
    */
-  spawn(spec: ProgramSpec, exit: (status: ExitStatus) => void): ChildHandle;
+  spawn(spec: ProgramSpec, events: ChildEvents): SpawnOutcome;
 }
 
 export interface ProbeCallbacks {

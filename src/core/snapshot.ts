@@ -1,10 +1,11 @@
 // The read-only view of one process for the control plane: every key of supervisord's
 // getProcessInfo struct (supervisord.md 4.4) plus pidone's own (restarts, ready, blocked).
-import type { ProgramSpec } from '../model/spec.ts';
-import type { Proc } from './proc.ts';
-import { isReady } from './deps.ts';
+import type { ProcessRecord } from './record.ts';
+import { completed, isReady } from './deps.ts';
+import { type LifeName, mainChild, publicState } from './life.ts';
 import { displayName } from './namespec.ts';
 import { statusNumber } from './policy.ts';
+import type { SpawnError } from './spawn-error.ts';
 import { type ProcessState, STATE_CODES } from './state.ts';
 
 /** One process as getProcessInfo shows it; times are Clock.now() milliseconds (0 = never). */
@@ -16,6 +17,8 @@ export interface ProcessInfo {
   /** supervisord's numeric state code, and its name. */
   readonly state: number;
   readonly statename: ProcessState;
+  /** pidone's own name for the state (docs/engine.md), finer than statename. */
+  readonly life: LifeName;
   readonly description: string;
   readonly start: number;
   readonly stop: number;
@@ -25,10 +28,14 @@ export interface ProcessInfo {
   /** supervisord's exitstatus: the code, -1 for a signal death, 0 when none. */
   readonly exitstatus: number;
   readonly spawnerr: string;
+  /** Why the last start failed before the program ran, when it did. */
+  readonly spawnError: SpawnError | null;
   /** The last real exit (kept when supervisord clears exitstatus), null if it never exited. */
   readonly lastExit: { readonly code: number | null; readonly signal: string | null } | null;
   /** Automatic restarts since pidone started. */
   readonly restarts: number;
+  /** Successful spawns of this process since it was last (re)created (a reload's change makes it anew). */
+  readonly spawns: number;
   /** Satisfies a `ready` dependency now (RUNNING, or a job that completed successfully). */
   readonly ready: boolean;
   /** Waiting for its dependencies before an automatic start: on what, or why it never will. */
@@ -38,55 +45,52 @@ export interface ProcessInfo {
   readonly completed_successfully: boolean;
 }
 
-/** What the snapshot needs of a supervised slot. */
-export interface SnapshotSource {
-  readonly spec: ProgramSpec;
-  readonly proc: Proc;
-  readonly waiting: string | null;
-  readonly blocked: string | null;
-}
-
 /** Builds the ProcessInfo of one process at time `now`. */
-export function processInfo(src: SnapshotSource, now: number): ProcessInfo {
-  const { spec, proc: p } = src;
-  const completed = p.ended && p.state === 'EXITED';
+export function processInfo(r: ProcessRecord, now: number): ProcessInfo {
+  const life = r.life;
+  const statename = publicState(life.name);
+  const done = completed(r);
+  const gate = life.name === 'waiting' ? life.gate : null;
   return {
-    name: spec.name,
-    group: spec.group,
-    namespec: displayName(spec),
-    state: STATE_CODES[p.state],
-    statename: p.state,
-    description: describe(src, now),
-    start: p.laststart,
-    stop: p.laststop,
+    name: r.spec.name,
+    group: r.spec.group,
+    namespec: displayName(r.spec),
+    state: STATE_CODES[statename],
+    statename,
+    life: life.name,
+    description: describe(r, now),
+    start: r.laststart,
+    stop: r.laststop,
     now,
-    pid: p.pid,
-    exitstatus: p.exitstatus === null ? 0 : statusNumber(p.exitstatus),
-    spawnerr: p.spawnerr,
-    lastExit: p.lastExit,
-    restarts: p.totalRestarts,
-    ready: isReady(p),
-    waiting: src.waiting,
-    blocked: src.blocked,
-    completed,
-    completed_successfully: completed && p.lastExpected,
+    pid: mainChild(life)?.pid ?? 0,
+    exitstatus: r.exitstatus === null ? 0 : statusNumber(r.exitstatus),
+    spawnerr: r.spawnerr,
+    spawnError: r.spawnError,
+    lastExit: r.lastExit,
+    restarts: r.totalRestarts,
+    spawns: r.spawns,
+    ready: isReady(r),
+    waiting: gate?.kind === 'wait' ? gate.text : null,
+    blocked: gate?.kind === 'blocked' ? gate.reason : null,
+    completed: done,
+    completed_successfully: done && r.lastExpected,
   };
 }
 
 /** supervisord's _interpretProcessInfo, plus why a process that never started is waiting. */
-export function describe(src: SnapshotSource, now: number): string {
-  const p = src.proc;
-  switch (p.state) {
+export function describe(r: ProcessRecord, now: number): string {
+  const life = r.life;
+  switch (publicState(life.name)) {
     case 'RUNNING':
-      return `pid ${p.pid}, uptime ${formatUptime(Math.floor(now / 1000) - Math.floor(p.laststart / 1000))}`;
+      return `pid ${mainChild(life)?.pid ?? 0}, uptime ${formatUptime(Math.floor(now / 1000) - Math.floor(r.laststart / 1000))}`;
     case 'BACKOFF':
     case 'FATAL':
-      return p.spawnerr || `unknown error (try "tail ${src.spec.name}")`;
+      return r.spawnerr || `unknown error (try "tail ${r.spec.name}")`;
     case 'STOPPED':
     case 'EXITED':
-      if (p.laststart !== 0) return formatStopTime(p.laststop || p.laststart);
-      if (src.blocked !== null) return `Not started: ${src.blocked}`;
-      if (src.waiting !== null) return `Not started: waiting for ${src.waiting}`;
+      if (r.laststart !== 0) return formatStopTime(r.laststop || r.laststart);
+      if (life.name === 'waiting' && life.gate.kind === 'blocked') return `Not started: ${life.gate.reason}`;
+      if (life.name === 'waiting' && life.gate.kind === 'wait') return `Not started: waiting for ${life.gate.text}`;
       return 'Not started';
     default:
       return '';

@@ -1,19 +1,28 @@
-// The supervisor: runs every process's machine (through runtime.ts), starts processes in
-// dependency waves, stops them in reverse order, applies reloads and decides when pidone is
-// done and with which exit code. No I/O: only the Clock, Spawner and Prober ports.
-import type { Model } from '../model/spec.ts';
+// The supervisor: owns every process record and the one event queue, runs each event through
+// the lifecycle table (lifecycle.ts), carries out the effects through the ports, starts
+// processes in dependency waves, stops them in reverse order, applies reloads and decides when
+// pidone is done and with which exit code. No I/O: only the Clock, Spawner and Prober ports.
+//
+// Re-entrancy: ports may call back synchronously (a child that dies inside spawn(), a prober
+// that is ready inside watch(), a report listener that calls shutdown()). Every event
+// therefore goes through the queue, drained by whoever arrives first; after each drain the
+// supervisor settles (dependency waves, critical exits, shutdown progress, idle end).
+import type { Model, ProgramSpec } from '../model/spec.ts';
 import type { Clock, Prober, Spawner } from './ports.ts';
 import type { SupervisorEvent } from './events.ts';
+import type { Effect, LifeEvent, LifeEventType, LifeName } from './life.ts';
 import type { CommandResult } from './namespec.ts';
 import type { ProcessInfo } from './snapshot.ts';
 import type { ReloadDiff } from './reload.ts';
 import { type Commands, forward, restartOne, runCommand, signalOne, startOne, stopOne } from './commands.ts';
+import { gateChanges } from './deps.ts';
 import { type Ending, criticalEnding, idleEnding, shutdownEnding } from './ending.ts';
+import { Graph } from './graph-view.ts';
+import { childOf, publicState } from './life.ts';
+import { step } from './lifecycle.ts';
+import { type ProcessRecord, newRecord } from './record.ts';
 import { diffPrograms } from './reload.ts';
-import { Runtime } from './runtime.ts';
-import { followUp, retire, startWave } from './scheduler.ts';
 import { nextToStop } from './shutdown.ts';
-import { newSlot } from './slot.ts';
 import { processInfo } from './snapshot.ts';
 import { STOPPED_STATES } from './state.ts';
 
@@ -28,6 +37,8 @@ export interface SupervisorDeps {
    * nothing will run again. Default true; see docs/engine.md "When pidone exits by itself".
    */
   readonly exitWhenIdle?: boolean;
+  /** Sees every step of every lifecycle: the state it was in, the event, the states it went through (tests, debugging). */
+  readonly trace?: (name: string, from: LifeName, event: LifeEventType, went: readonly LifeName[]) => void;
 }
 
 /** running: normal; stopping: shutdown in progress; finished: the `finished` event was sent. */
@@ -38,213 +49,327 @@ export const KILL_GRACE_MS = 5000;
 
 /** Supervises the processes of a Model through the ports; see docs/engine.md. */
 export class Supervisor {
-  private model: Model;
-  private readonly rt: Runtime;
-  private readonly exitWhenIdle: boolean;
-  private booted = false;
-  private phaseNow: SupervisorPhase = 'running';
-  private stopping: { readonly reason: string; readonly code: number | null } | null = null;
-  private readonly hardKilled = new Set<string>();
-  private cancelDeadline: (() => void) | null = null;
+  readonly #deps: SupervisorDeps;
+  readonly #exitWhenIdle: boolean;
+  #model: Model;
+  readonly #records = new Map<string, ProcessRecord>();
+  readonly #queue: [ProcessRecord, LifeEvent][] = [];
+  #draining = false;
+  #graph: Graph;
+  #booted = false;
+  #phase: SupervisorPhase = 'running';
+  #stopping: { readonly reason: string; readonly code: number | null } | null = null;
+  readonly #hardKilled = new Set<string>();
+  #cancelDeadline: (() => void) | null = null;
 
   constructor(model: Model, deps: SupervisorDeps) {
-    this.model = model;
-    this.exitWhenIdle = deps.exitWhenIdle ?? true;
-    this.rt = new Runtime(model.programs, deps);
-    this.rt.settle = () => this.settle();
-    this.rt.allowRestart = (s) => this.phaseNow === 'running' && !s.removing && s.nextSpec === null;
-    this.rt.observe = (e) => {
-      if (e.type === 'killed' && this.phaseNow === 'stopping') this.hardKilled.add(e.name);
-    };
+    this.#deps = deps;
+    this.#model = model;
+    this.#exitWhenIdle = deps.exitWhenIdle ?? true;
+    model.programs.forEach((spec, i) => this.#records.set(spec.name, newRecord(spec, i)));
+    this.#graph = new Graph(model.programs);
   }
 
   /** running, stopping or finished (control/ answers SHUTDOWN_STATE unless running). */
   get phase(): SupervisorPhase {
-    return this.phaseNow;
+    return this.#phase;
   }
 
   /** Starts every autostart process, each as soon as its depends_on conditions hold. */
   start(): void {
-    if (this.booted || this.phaseNow !== 'running') return;
-    this.booted = true;
-    for (const s of this.rt.slots.values()) {
-      if (s.spec.autostart && s.proc.spawns === 0 && s.proc.state === 'STOPPED') s.pending = true;
+    if (this.#booted || this.#phase !== 'running') return;
+    this.#booted = true;
+    for (const r of this.#records.values()) {
+      if (r.spec.autostart && r.spawns === 0 && r.life.name === 'stopped') this.#queue.push([r, { type: 'wait' }]);
     }
-    this.rt.drain();
+    this.#drain();
   }
 
   /** Orderly shutdown (reverse dependency order); ends with a `finished` event. */
   shutdown(reason: string): void {
-    this.beginShutdown(reason, null);
+    this.#beginShutdown(reason, null);
   }
 
   /** Starts a namespec (`name`, `group:name`, `group:*`, `all`); explicit starts skip depends_on. */
   startProcess(namespec: string): CommandResult {
-    return runCommand(this.commands(), namespec, 'start', (s) => startOne(this.commands(), s));
+    return runCommand(this.#commands(), namespec, 'start', (r) => startOne(this.#commands(), r));
   }
 
   /** Stops a namespec (also cancels a pending start or a waiting restart). */
   stopProcess(namespec: string): CommandResult {
-    return runCommand(this.commands(), namespec, 'stop', (s) => stopOne(this.commands(), s));
+    return runCommand(this.#commands(), namespec, 'stop', (r) => stopOne(this.#commands(), r));
   }
 
   /** Stops then starts a namespec (the start happens once the process has stopped). */
   restartProcess(namespec: string): CommandResult {
-    return runCommand(this.commands(), namespec, 'restart', (s) => restartOne(this.commands(), s));
+    return runCommand(this.#commands(), namespec, 'restart', (r) => restartOne(this.#commands(), r));
   }
 
-  /** Sends a signal ("HUP", "SIGHUP", 1) to the pid of each process of a namespec. */
+  /** Sends a signal ("HUP", "SIGHUP", 1) to the main process of each process of a namespec. */
   signalProcess(namespec: string, signal: string | number): CommandResult {
-    return runCommand(this.commands(), namespec, 'signal', (s, sig) => signalOne(this.commands(), s, sig ?? ''), signal);
+    return runCommand(this.#commands(), namespec, 'signal', (r, sig) => signalOne(this.#commands(), r, sig ?? ''), signal);
   }
 
   /** Passes a signal pidone received to the process group of every process that asked for it. */
   forwardSignal(signal: string): string[] {
-    if (this.phaseNow === 'finished') return [];
-    const names = forward(this.commands(), signal);
-    this.rt.drain();
+    if (this.#phase === 'finished') return [];
+    const names = forward(this.#commands(), signal);
+    this.#drain();
     return names;
   }
 
   /** Applies a new model: adds, removes and restarts only what changed (ignored unless running). */
   reload(next: Model): ReloadDiff {
-    if (this.phaseNow !== 'running') return { added: [], removed: [], changed: [] };
-    const rt = this.rt;
-    const current = rt.ordered().filter((s) => !s.removing).map((s) => s.nextSpec ?? s.spec);
-    const diff = diffPrograms(current, next.programs);
+    if (this.#phase !== 'running') return { added: [], removed: [], changed: [] };
+    const diff = diffPrograms(this.#addressable().map(effectiveSpec), next.programs);
     const changed = new Set(diff.changed);
-    this.model = next;
+    this.#model = next;
     next.programs.forEach((spec, i) => {
-      const s = rt.slots.get(spec.name);
-      if (s === undefined) {
-        const fresh = newSlot(spec, i);
-        fresh.pending = spec.autostart && this.booted;
-        rt.slots.set(spec.name, fresh);
+      const r = this.#records.get(spec.name);
+      if (r === undefined) {
+        const fresh = newRecord(spec, i);
+        this.#records.set(spec.name, fresh);
+        if (spec.autostart && this.#booted) this.#queue.push([fresh, { type: 'wait' }]);
         return;
       }
-      s.order = i;
-      if (s.removing) {
-        // Removed by an earlier reload and still stopping: comes back fresh once stopped.
-        s.removing = false;
-        s.nextSpec = spec;
-      } else if (changed.has(spec.name)) {
-        s.nextSpec = spec;
-        retire(rt, s);
-      } else if (s.nextSpec !== null) {
-        s.nextSpec = spec;
-      } else {
-        s.spec = spec; // equal but for `source`
-      }
+      r.order = i;
+      if (leaving(r) || changed.has(spec.name)) this.#queue.push([r, { type: 'replace', spec }]);
+      else if (r.life.name !== 'replacing') r.spec = spec; // equal but for `source`
     });
     for (const name of diff.removed) {
-      const s = rt.slots.get(name);
-      if (s === undefined) continue;
-      s.removing = true;
-      s.nextSpec = null;
-      s.order += next.programs.length; // shown after the current programs until it is gone
-      retire(rt, s);
+      const r = this.#records.get(name);
+      if (r === undefined) continue;
+      r.order += next.programs.length; // shown after the current programs until it is gone
+      this.#queue.push([r, { type: 'remove' }]);
     }
-    rt.regraph();
-    rt.drain();
+    this.#regraph();
+    this.#drain();
     return diff;
   }
 
   /** Every process as getProcessInfo shows it, in start order (sort for supervisorctl). */
   snapshot(): ProcessInfo[] {
-    const now = this.rt.now();
-    return this.rt.ordered().map((s) => processInfo(s, now));
+    const now = this.#deps.clock.now();
+    return this.#ordered().map((r) => processInfo(r, now));
   }
 
-  // --- settling: follow-ups, dependency waves, shutdown, endings ------------------------------
+  // --- the queue and the effects ---------------------------------------------------------------
 
-  private settle(): void {
-    if (this.phaseNow === 'finished') return;
-    for (const s of [...this.rt.slots.values()]) followUp(this.rt, s, this.phaseNow === 'running', this.booted);
-    if (this.phaseNow === 'running') this.checkCritical();
-    if (this.phaseNow === 'running') startWave(this.rt);
-    if (this.phaseNow === 'running') this.checkIdle();
-    if (this.phaseNow === 'stopping') this.advanceShutdown();
+  #dispatch(r: ProcessRecord, e: LifeEvent): void {
+    this.#queue.push([r, e]);
+    this.#drain();
   }
 
-  private checkCritical(): void {
-    for (const s of this.rt.slots.values()) {
-      if (s.spec.critical && s.proc.ended && !s.removing) {
-        const end = criticalEnding(s.spec, s.proc);
-        return this.beginShutdown(end.reason, end.exitCode);
+  #drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      do {
+        for (let item = this.#queue.shift(); item; item = this.#queue.shift()) this.#step(item[0], item[1]);
+        this.#settle();
+      } while (this.#queue.length > 0);
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #step(r: ProcessRecord, e: LifeEvent): void {
+    if (this.#phase === 'finished') return; // pidone is exiting: nothing happens any more
+    if (this.#records.get(r.spec.name) !== r) return; // replaced or removed meanwhile
+    const from = r.life.name;
+    const { effects, went } = step(r, e, this.#deps.clock.now(), this.#phase === 'running');
+    this.#deps.trace?.(r.spec.name, from, e.type, went);
+    for (const fx of effects) this.#apply(r, fx);
+  }
+
+  #apply(r: ProcessRecord, fx: Effect): void {
+    switch (fx.type) {
+      case 'spawn': {
+        const gen = ++r.childGen;
+        const live = () => r.childGen === gen;
+        const outcome = this.#deps.spawner.spawn(r.spec, {
+          exit: (status, groupAlive) => live() && this.#dispatch(r, { type: 'exit', status, groupAlive }),
+          groupEmpty: () => live() && this.#dispatch(r, { type: 'group_empty' }),
+        });
+        // First in line: the spawn's outcome must be the next event this process sees.
+        this.#queue.unshift([r, outcome.ok ? { type: 'spawned', child: outcome.child } : { type: 'spawn_failed', error: outcome.error }]);
+        return;
+      }
+      case 'signal': {
+        const outcome = fx.child.kill(fx.signal, fx.group);
+        if (outcome.kind === 'failed') this.#queue.push([r, { type: 'kill_failed', error: outcome.error }]);
+        return;
+      }
+      case 'arm': {
+        this.#disarm(r);
+        const gen = r.timer.gen;
+        r.timer.cancel = this.#deps.clock.setTimer(fx.ms, () => {
+          if (r.timer.gen !== gen) return;
+          r.timer.cancel = null;
+          this.#dispatch(r, { type: 'timer' });
+        });
+        return;
+      }
+      case 'disarm':
+        return this.#disarm(r);
+      case 'probe': {
+        const gen = ++r.probe.gen;
+        const live = () => r.probe.gen === gen;
+        r.probe.cancel = this.#deps.prober.watch(r.spec, fx.child, {
+          ready: () => live() && this.#dispatch(r, { type: 'ready' }),
+          failed: (reason) => live() && this.#dispatch(r, { type: 'probe_failed', reason }),
+        });
+        return;
+      }
+      case 'unprobe':
+        r.probe.gen++;
+        r.probe.cancel?.();
+        r.probe.cancel = null;
+        return;
+      case 'emit':
+        if (fx.event.type === 'killed' && this.#phase === 'stopping') this.#hardKilled.add(fx.event.name);
+        this.#deps.report(fx.event);
+        return;
+      case 'renew': {
+        const fresh = newRecord(fx.spec, r.order);
+        this.#records.set(fx.spec.name, fresh);
+        this.#regraph();
+        if (fresh.spec.autostart && this.#booted && this.#phase === 'running') this.#queue.push([fresh, { type: 'wait' }]);
+        return;
+      }
+      case 'drop':
+        this.#records.delete(r.spec.name);
+        this.#regraph();
+        this.#deps.report({ type: 'removed', name: r.spec.name });
+        return;
+    }
+  }
+
+  #disarm(r: ProcessRecord): void {
+    r.timer.gen++;
+    r.timer.cancel?.();
+    r.timer.cancel = null;
+  }
+
+  // --- settling: dependency waves, critical ends, shutdown, idle end ----------------------------
+
+  #settle(): void {
+    if (this.#phase === 'running') {
+      for (const [r, gate] of gateChanges(this.#records, this.#graph)) this.#queue.push([r, { type: 'gate', gate }]);
+      if (this.#queue.length > 0) return; // settle again once the wave has been applied
+      this.#checkCritical();
+    }
+    if (this.#phase === 'running') this.#checkIdle();
+    if (this.#phase === 'stopping') this.#advanceShutdown();
+  }
+
+  #checkCritical(): void {
+    for (const r of this.#records.values()) {
+      if (r.spec.critical && (r.life.name === 'exited' || r.life.name === 'fatal')) {
+        const end = criticalEnding(r);
+        return this.#beginShutdown(end.reason, end.exitCode);
       }
     }
   }
 
-  private checkIdle(): void {
-    if (!this.booted || !this.exitWhenIdle || this.rt.busy()) return;
-    const end = idleEnding([...this.rt.slots.values()]);
-    if (end !== null) this.finish(end);
+  #checkIdle(): void {
+    if (!this.#booted || !this.#exitWhenIdle || this.#queue.length > 0) return;
+    const end = idleEnding([...this.#records.values()]);
+    if (end !== null) this.#finish(end);
   }
 
-  private beginShutdown(reason: string, code: number | null): void {
-    if (this.phaseNow !== 'running') return;
-    this.phaseNow = 'stopping';
-    this.stopping = { reason, code };
-    this.rt.report({ type: 'shutdown', reason });
-    for (const s of this.rt.slots.values()) {
-      s.pending = false;
-      s.restartWanted = false;
-      // Nothing runs in these: BACKOFF → STOPPED at once, a waiting restart is cancelled.
-      if (s.proc.state === 'BACKOFF' || s.proc.restartPending) this.rt.enqueue(s, { type: 'stop' });
+  #beginShutdown(reason: string, code: number | null): void {
+    if (this.#phase !== 'running') return;
+    this.#phase = 'stopping';
+    this.#stopping = { reason, code };
+    this.#deps.report({ type: 'shutdown', reason });
+    for (const r of this.#records.values()) {
+      // Nothing runs in these: a pending start is dropped, BACKOFF goes to STOPPED, a waiting
+      // restart is cancelled; a restart in progress becomes a plain stop.
+      const n = r.life.name;
+      if (n === 'waiting' || n === 'backoff' || n === 'respawning' || n === 'restarting' || n === 'draining') this.#queue.push([r, { type: 'stop' }]);
     }
-    const timeout = this.model.settings.shutdown_timeout;
-    if (timeout > 0) this.cancelDeadline = this.rt.setTimer(timeout * 1000, () => this.onDeadline());
-    this.rt.drain();
+    const timeout = this.#model.settings.shutdown_timeout;
+    if (timeout > 0) this.#cancelDeadline = this.#deps.clock.setTimer(timeout * 1000, () => this.#onDeadline());
+    this.#drain();
   }
 
-  private advanceShutdown(): void {
-    const slots = [...this.rt.slots.values()];
-    const views = new Map(slots.map((s) => [s.spec.name, { name: s.spec.name, state: s.proc.state, priority: s.spec.priority }]));
-    for (const name of nextToStop(views, (n) => this.rt.graph.dependents(n))) {
-      const s = this.rt.slots.get(name);
-      if (s !== undefined) this.rt.enqueue(s, { type: 'stop' });
+  #advanceShutdown(): void {
+    const views = new Map([...this.#records.values()].map((r) => [r.spec.name, { name: r.spec.name, state: publicState(r.life.name), priority: r.spec.priority }]));
+    for (const name of nextToStop(views, (n) => this.#graph.dependents(n))) {
+      const r = this.#records.get(name);
+      if (r !== undefined) this.#queue.push([r, { type: 'stop' }]);
     }
-    if (this.rt.busy() || this.stopping === null) return;
-    if (slots.every((s) => STOPPED_STATES.has(s.proc.state))) this.finish(shutdownEnding(this.stopping, [...this.hardKilled]));
+    if (this.#queue.length > 0 || this.#stopping === null) return;
+    if ([...this.#records.values()].every(atRest)) this.#finish(shutdownEnding(this.#stopping, [...this.#hardKilled]));
   }
 
   /** shutdown_timeout is up: SIGKILL to the group of everything alive, stopped or not yet. */
-  private onDeadline(): void {
-    this.cancelDeadline = null;
-    if (this.phaseNow !== 'stopping') return;
-    for (const s of this.rt.slots.values()) {
-      if (STOPPED_STATES.has(s.proc.state)) continue;
-      this.hardKilled.add(s.spec.name);
-      this.rt.enqueue(s, { type: 'kill' });
+  #onDeadline(): void {
+    this.#cancelDeadline = null;
+    if (this.#phase !== 'stopping') return;
+    for (const r of this.#records.values()) {
+      if (atRest(r)) continue;
+      if (childOf(r.life) !== null) this.#hardKilled.add(r.spec.name);
+      this.#queue.push([r, { type: 'kill' }]);
     }
     // A child in uninterruptible sleep may outlive SIGKILL: do not wait for it forever.
-    this.cancelDeadline = this.rt.setTimer(KILL_GRACE_MS, () => {
-      this.cancelDeadline = null;
-      if (this.phaseNow !== 'stopping' || this.stopping === null) return;
-      const alive = [...this.rt.slots.values()].filter((s) => !STOPPED_STATES.has(s.proc.state)).map((s) => s.spec.name);
-      const end = shutdownEnding(this.stopping, [...this.hardKilled]);
-      this.finish({ exitCode: end.exitCode === 0 ? 1 : end.exitCode, reason: `${end.reason}; still alive after SIGKILL: ${alive.join(', ')}` });
+    this.#cancelDeadline = this.#deps.clock.setTimer(KILL_GRACE_MS, () => {
+      this.#cancelDeadline = null;
+      if (this.#phase !== 'stopping' || this.#stopping === null) return;
+      const alive = [...this.#records.values()].filter((r) => !atRest(r)).map((r) => r.spec.name);
+      const end = shutdownEnding(this.#stopping, [...this.#hardKilled]);
+      this.#finish({ exitCode: end.exitCode === 0 ? 1 : end.exitCode, reason: `${end.reason}; still alive after SIGKILL: ${alive.join(', ')}` });
     });
-    this.rt.drain();
+    this.#drain();
   }
 
-  private finish(end: Ending): void {
-    if (this.phaseNow === 'finished') return;
-    this.phaseNow = 'finished';
-    this.cancelDeadline?.();
-    this.cancelDeadline = null;
-    this.rt.report({ type: 'finished', exitCode: end.exitCode, reason: end.reason });
+  #finish(end: Ending): void {
+    if (this.#phase === 'finished') return;
+    this.#phase = 'finished';
+    this.#cancelDeadline?.();
+    this.#cancelDeadline = null;
+    this.#deps.report({ type: 'finished', exitCode: end.exitCode, reason: end.reason });
   }
 
-  /** The narrow view of the supervisor that commands.ts works through. */
-  private commands(): Commands {
-    const rt = this.rt;
+  // --- views -----------------------------------------------------------------------------------
+
+  #ordered(): ProcessRecord[] {
+    return [...this.#records.values()].sort((a, b) => a.order - b.order);
+  }
+
+  /** Processes commands may name: all but those a reload is removing. */
+  #addressable(): ProcessRecord[] {
+    return this.#ordered().filter((r) => !leaving(r));
+  }
+
+  #regraph(): void {
+    this.#graph = new Graph([...this.#records.values()].map((r) => r.spec));
+  }
+
+  #commands(): Commands {
     return {
-      phase: this.phaseNow,
-      specs: () => rt.ordered().filter((s) => !s.removing).map((s) => s.spec),
-      slot: (name) => rt.slots.get(name),
-      dispatch: (s, e) => rt.dispatch(s, e),
-      drain: () => rt.drain(),
+      phase: this.#phase,
+      specs: () => this.#addressable().map((r) => r.spec),
+      record: (name) => this.#records.get(name),
+      dispatch: (r, e) => this.#dispatch(r, e),
     };
   }
+}
+
+/** A reload is removing it. */
+function leaving(r: ProcessRecord): boolean {
+  return r.life.name === 'removing' || (r.life.name === 'unknown' && r.life.after === 'removing');
+}
+
+/** The spec a process runs, or will run once a reload's replacement is done. */
+function effectiveSpec(r: ProcessRecord): ProgramSpec {
+  const life = r.life;
+  return (life.name === 'replacing' || life.name === 'unknown') && life.next !== undefined ? life.next : r.spec;
+}
+
+/** Nothing of it runs and nothing is about to: the shutdown may end. */
+function atRest(r: ProcessRecord): boolean {
+  const s = publicState(r.life.name);
+  return STOPPED_STATES.has(s) && s !== 'UNKNOWN';
 }

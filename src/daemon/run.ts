@@ -95,6 +95,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
   const report = (e: SupervisorEvent): void => {
     bus.emit(e);
     const level = eventLevel(e);
+    if (e.type === 'removed') sink.removeProgram(e.name);
     if (e.type === 'finished') {
       // The closing line, with the final states, is printed once everything is gone.
       if (!finishing) {

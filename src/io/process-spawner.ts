@@ -1,15 +1,18 @@
 // The real Spawner: runs a program through the addon's fork/exec (own process group, clean
 // signal state, user/groups/umask/directory), its stdout and stderr through pipes into the
-// log sink, its exit from the reaper. Errors are worded like supervisord's spawn errors.
+// log sink, its exit from the reaper. Errors are typed (core/spawn-error.ts) and worded like
+// supervisord's spawn errors; signals keep the core's contract (core/ports.ts): never a throw,
+// `gone` for a process that was reaped, never a signal to a pid or group that may be reused.
 import { closeSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
-import type { ChildHandle, ExitStatus, Spawner } from '../core/ports.ts';
+import type { ChildEvents, ChildHandle, ExitStatus, KillOutcome, SpawnOutcome, Spawner } from '../core/ports.ts';
+import type { SpawnError, SpawnErrorKind } from '../core/spawn-error.ts';
 import type { ProgramSpec } from '../model/spec.ts';
 import { envp, type Addon } from './addon.ts';
 import { resolveExecutable } from './executable.ts';
-import { trySignal } from './leftovers.ts';
 import type { LogSink } from './log-sink-api.ts';
 import type { Reaper } from './reaper.ts';
+import { shellArgv } from './shell-command.ts';
 import { shlexSplit } from './shlex.ts';
 import { signalNumber } from './signals.ts';
 import { lookupUser } from './users.ts';
@@ -32,18 +35,23 @@ export interface ProcessSpawnerDeps {
 // grandchild holding the pipe open must not delay the exit event for long.
 const PIPE_DRAIN_MS = 100;
 
+/** A spawn error. */
+function failure(kind: SpawnErrorKind, message: string, errno?: string): SpawnError {
+  return errno === undefined ? { kind, message } : { kind, message, errno };
+}
+
 /** The argv a spec runs: exec form as is, YAML strings under /bin/sh -c, INI strings shlex-split. */
-export function commandArgv(spec: ProgramSpec): string[] {
-  if (typeof spec.command !== 'string') return [...spec.command];
-  if (spec.shell) return ['/bin/sh', '-c', spec.command];
+export function commandArgv(spec: ProgramSpec): { ok: true; argv: string[] } | { ok: false; error: SpawnError } {
+  if (typeof spec.command !== 'string') return { ok: true, argv: [...spec.command] };
+  if (spec.shell) return { ok: true, argv: shellArgv(spec.command) };
   let argv: string[];
   try {
     argv = shlexSplit(spec.command);
   } catch (err) {
-    throw new Error(`can't parse command '${spec.command}': ${(err as Error).message}`);
+    return { ok: false, error: failure('bad_command', `can't parse command '${spec.command}': ${(err as Error).message}`) };
   }
-  if (argv.length === 0) throw new Error('command is empty');
-  return argv;
+  if (argv.length === 0) return { ok: false, error: failure('bad_command', 'command is empty') };
+  return { ok: true, argv };
 }
 
 /** The environment a program starts with (supervisord 1.13, plus HOME/USER/LOGNAME for `user`). */
@@ -62,14 +70,42 @@ export function childEnv(spec: ProgramSpec, base: Readonly<Record<string, string
   return Object.assign(env, spec.environment);
 }
 
-/** What went wrong in the child before exec, worded as supervisord words it. */
-function spawnFailure(err: NodeJS.ErrnoException, spec: ProgramSpec, file: string): Error {
+/** What went wrong in the child before exec (the addon names the step), as a typed error. */
+export function childFailure(err: NodeJS.ErrnoException, spec: ProgramSpec, file: string): SpawnError {
   const code = err.code ?? 'EUNKNOWN';
   switch (err.syscall) {
-    case 'chdir': return new Error(`couldn't chdir to ${spec.directory}: ${code}`);
-    case 'setuid': case 'setgid': case 'setgroups': return new Error(`couldn't setuid to ${spec.user}: ${code}`);
-    case 'execve': return new Error(`couldn't exec ${file}: ${code}`);
-    default: return new Error(`couldn't spawn ${file}: ${err.syscall ?? 'fork'}: ${code}`);
+    case 'chdir':
+      return failure('bad_directory', `couldn't chdir to ${spec.directory}: ${code}`, code);
+    case 'setuid': case 'setgid': case 'setgroups':
+      return failure('privilege', `couldn't setuid to ${spec.user}: ${code}`, code);
+    case 'execve':
+      if (code === 'ENOENT') return failure('not_found', `couldn't exec ${file}: ${code}`, code);
+      if (code === 'E2BIG' || code === 'ENOMEM') return failure('resources', `couldn't exec ${file}: ${code}`, code);
+      return failure('not_executable', `couldn't exec ${file}: ${code}`, code);
+    default:
+      return failure('resources', `couldn't spawn ${file}: ${err.syscall ?? 'fork'}: ${code}`, code);
+  }
+}
+
+/** Sends a signal; ESRCH means the target is gone, anything else is a failure to report. */
+function send(target: number, signal: string): KillOutcome {
+  try {
+    process.kill(target, signalNumber(signal) ?? signal);
+    return { kind: 'sent' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return { kind: 'gone' };
+    return { kind: 'failed', error: `couldn't send SIG${signal} to ${target}: ${code ?? (err as Error).message}` };
+  }
+}
+
+/** Some process of group pgid is still alive (or a zombie not yet reaped: it still counts). */
+export function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -80,15 +116,17 @@ export class ProcessSpawner implements Spawner {
     this.#d = deps;
   }
 
-  spawn(spec: ProgramSpec, exit: (status: ExitStatus) => void): ChildHandle {
+  spawn(spec: ProgramSpec, events: ChildEvents): SpawnOutcome {
     const { addon, reaper, sink } = this.#d;
-    const argv = commandArgv(spec);
+    const command = commandArgv(spec);
+    if (!command.ok) return command;
+    const argv = command.argv;
     let account = null;
     if (spec.user !== null) {
       account = lookupUser(spec.user);
-      if (!account) throw new Error(`couldn't find user '${spec.user}' (no such user in /etc/passwd)`);
+      if (!account) return { ok: false, error: failure('bad_user', `couldn't find user '${spec.user}' (no such user in /etc/passwd)`) };
       if (account.uid !== this.#d.euid && this.#d.euid !== 0) {
-        throw new Error(`couldn't setuid to ${account.uid}: can't drop privilege as nonroot user`);
+        return { ok: false, error: failure('privilege', `couldn't setuid to ${account.uid}: can't drop privilege as nonroot user`, 'EPERM') };
       }
     }
     const env = childEnv(spec, this.#d.baseEnv, this.#d.serverUrl, account?.home ?? null);
@@ -96,46 +134,77 @@ export class ProcessSpawner implements Spawner {
     if (notify) env.NOTIFY_SOCKET = notify;
     const found = resolveExecutable(argv[0]!, env.PATH);
     if (!found.ok) {
-      const what = found.code === 'ENOENT' ? `can't find command '${argv[0]}'`
-        : found.code === 'EISDIR' ? `command at '${argv[0]}' is a directory`
-          : `command at '${argv[0]}' is not executable`;
-      throw new Error(what);
+      if (found.code === 'ENOENT') return { ok: false, error: failure('not_found', `can't find command '${argv[0]}'`, 'ENOENT') };
+      const what = found.code === 'EISDIR' ? `command at '${argv[0]}' is a directory` : `command at '${argv[0]}' is not executable`;
+      return { ok: false, error: failure('not_executable', what, found.code) };
     }
-    const [outRead, outWrite] = addon.pipe();
-    const [errRead, errWrite] = spec.redirect_stderr ? [-1, outWrite] : addon.pipe();
-    const devNull = openSync('/dev/null', 'r');
+    const opened: number[] = [];
+    const open = (make: () => number): number => {
+      const fd = make();
+      opened.push(fd);
+      return fd;
+    };
     let pid: number;
+    let outRead = -1;
+    let errRead = -1;
     try {
+      // Every descriptor made here is closed below, whatever fails (a failed spawn leaks none).
+      let outWrite: number;
+      [outRead, outWrite] = addon.pipe();
+      opened.push(outWrite);
+      let errWrite = outWrite;
+      if (!spec.redirect_stderr) {
+        [errRead, errWrite] = addon.pipe();
+        opened.push(errWrite);
+      }
+      const devNull = open(() => openSync('/dev/null', 'r'));
+      const switchUser = account !== null && account.uid !== this.#d.euid;
       pid = addon.spawn({
         file: found.path,
         argv,
         envp: envp(env),
         cwd: spec.directory ?? undefined,
         umask: spec.umask ?? undefined,
-        uid: account && account.uid !== this.#d.euid ? account.uid : undefined,
-        gid: account && account.uid !== this.#d.euid ? account.gid : undefined,
-        groups: account && account.uid !== this.#d.euid ? account.groups : undefined,
+        uid: switchUser ? account!.uid : undefined,
+        gid: switchUser ? account!.gid : undefined,
+        groups: switchUser ? account!.groups : undefined,
         pgroup: 1,
         stdio: [devNull, outWrite, errWrite],
       });
     } catch (err) {
-      closeSync(outRead);
-      if (errRead >= 0) closeSync(errRead);
-      throw spawnFailure(err as NodeJS.ErrnoException, spec, found.path);
+      for (const fd of [outRead, errRead]) if (fd >= 0) closeSync(fd);
+      const e = err as NodeJS.ErrnoException;
+      return { ok: false, error: e.syscall !== undefined ? childFailure(e, spec, found.path) : failure('resources', `couldn't spawn ${found.path}: ${e.code ?? e.message}`, e.code) };
     } finally {
-      closeSync(devNull);
-      closeSync(outWrite);
-      if (errRead >= 0) closeSync(errWrite);
+      for (const fd of opened) closeSync(fd);
     }
+    return { ok: true, child: this.#watch(spec, pid, outRead, errRead, events) };
+  }
+
+  /** Wires a running child: output to the sink, exit and group end to the core. */
+  #watch(spec: ProgramSpec, pid: number, outRead: number, errRead: number, events: ChildEvents): ChildHandle {
+    const { reaper, sink } = this.#d;
+    // alive -> reaped (main gone, maybe its group left) -> gone (group empty too).
+    let phase: 'alive' | 'reaped' | 'gone' = 'alive';
     let open = 0;
     let status: ExitStatus | null = null;
     let drainTimer: NodeJS.Timeout | null = null;
+    let stopWatching: (() => void) | null = null;
+    const groupGone = (): void => {
+      if (phase === 'gone' || groupExists(pid)) return;
+      phase = 'gone';
+      stopWatching?.();
+      events.groupEmpty();
+    };
     const deliver = (): void => {
       if (status === null) return;
       const s = status;
       status = null;
       if (drainTimer) clearTimeout(drainTimer);
-      exit(s);
+      const groupAlive = groupExists(pid);
+      if (!groupAlive) phase = 'gone';
+      else stopWatching = reaper.afterPass(groupGone);
+      events.exit(s, groupAlive);
     };
     for (const [fd, stream] of [[outRead, 'stdout'], [errRead, 'stderr']] as const) {
       if (fd < 0) continue;
@@ -147,14 +216,17 @@ export class ProcessSpawner implements Spawner {
       sink.attach(spec.name, stream, socket);
     }
     reaper.watch(pid, (s) => {
+      phase = 'reaped';
       status = s;
       if (open === 0) deliver();
       else drainTimer = setTimeout(deliver, PIPE_DRAIN_MS);
     });
     return {
       pid,
-      kill(signal: string, group: boolean): void {
-        trySignal(group ? -pid : pid, signalNumber(signal) ?? signal);
+      kill(signal: string, group: boolean): KillOutcome {
+        // Once reaped, the pid may belong to someone else; once the group is empty, so may the group id.
+        if (phase === 'gone' || (phase === 'reaped' && !group)) return { kind: 'gone' };
+        return send(group ? -pid : pid, signal);
       },
     };
   }
@@ -181,7 +253,7 @@ export function probeCommandRunner(deps: Pick<ProcessSpawnerDeps, 'addon' | 'rea
         closeSync(devNull);
       }
       const timer = setTimeout(() => {
-        trySignal(-pid, 'SIGKILL');
+        send(-pid, 'KILL');
         resolve(null);
       }, timeoutMs);
       deps.reaper.watch(pid, (status) => {

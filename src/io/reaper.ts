@@ -21,6 +21,7 @@ export class Reaper {
   // every 24.8 days (the longest timer node has), so an idle pidone still sleeps.
   #keepAlive: NodeJS.Timeout | null = null;
   #onOrphan: (pid: number, status: ExitStatus) => void;
+  readonly #afterPass = new Set<() => void>();
   readonly #onSigchld = (): void => this.schedule();
 
   constructor(addon: Addon, onOrphan: (pid: number, status: ExitStatus) => void = () => {}) {
@@ -38,6 +39,15 @@ export class Reaper {
   watch(pid: number, fn: ExitWatcher): void {
     this.#watchers.set(pid, fn);
     this.#keepAlive ??= setInterval(() => {}, 0x7fffffff);
+  }
+
+  /**
+   * Calls fn after every reaping pass (a process group's last member dying shows up as
+   * SIGCHLD here: it was re-parented to pidone); returns a function that stops it.
+   */
+  afterPass(fn: () => void): () => void {
+    this.#afterPass.add(fn);
+    return () => this.#afterPass.delete(fn);
   }
 
   /** Marks a pid as libuv's (spawned via node:child_process): never reap it. */
@@ -76,6 +86,7 @@ export class Reaper {
         this.#onOrphan(pid, status);
       }
     }
+    for (const fn of [...this.#afterPass]) fn();
     return found.length / 3;
   }
 }

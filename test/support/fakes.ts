@@ -1,6 +1,10 @@
 // Fake ports for the supervisor core: a clock that only moves when told, a spawner whose
-// children exit when the test says so, and a prober whose verdicts the test gives.
-import type { ChildHandle, Clock, ExitStatus, ProbeCallbacks, Prober, Spawner } from '../../src/core/ports.ts';
+// children exit when the test says so, and a prober whose verdicts the test gives. They keep
+// the same contracts as the real ports (core/ports.ts): kill never throws and says `gone` for
+// a process that was reaped, spawn returns a typed error, a child may leave processes in its
+// group that outlive it.
+import type { ChildEvents, ChildHandle, Clock, KillOutcome, ProbeCallbacks, Prober, SpawnOutcome, Spawner } from '../../src/core/ports.ts';
+import type { SpawnError } from '../../src/core/spawn-error.ts';
 import type { ProgramSpec } from '../../src/model/spec.ts';
 
 interface Timer {
@@ -50,49 +54,72 @@ export class FakeClock implements Clock {
   }
 }
 
-/** One spawned fake process. */
+/** One spawned fake process (the leader of its process group). */
 export class FakeChild implements ChildHandle {
   readonly pid: number;
   readonly name: string;
   readonly spec: ProgramSpec;
   readonly spawnedAt: number;
   readonly signals: { signal: string; group: boolean; at: number }[] = [];
+  /** The main process is alive. */
   alive = true;
-  private readonly onExit: (status: ExitStatus) => void;
+  /** Other live processes of its group (helpers it started). */
+  leftovers = 0;
+  private readonly events: ChildEvents;
   private readonly owner: FakeSpawner;
 
-  constructor(owner: FakeSpawner, pid: number, spec: ProgramSpec, at: number, onExit: (status: ExitStatus) => void) {
+  constructor(owner: FakeSpawner, pid: number, spec: ProgramSpec, at: number, events: ChildEvents) {
     this.owner = owner;
     this.pid = pid;
     this.name = spec.name;
     this.spec = spec;
     this.spawnedAt = at;
-    this.onExit = onExit;
+    this.events = events;
   }
 
-  kill(signal: string, group: boolean): void {
+  /** Something of it (main process or group) is alive. */
+  get groupAlive(): boolean {
+    return this.alive || this.leftovers > 0;
+  }
+
+  kill(signal: string, group: boolean): KillOutcome {
+    const reachable = this.alive || (group && this.leftovers > 0);
     this.signals.push({ signal, group, at: this.owner.clock.now() });
-    if (this.owner.killError !== null) throw new Error(this.owner.killError);
-    if (this.alive) this.owner.onKill?.(this, signal, group);
+    if (!reachable) return { kind: 'gone' };
+    if (this.owner.killError !== null) return { kind: 'failed', error: this.owner.killError };
+    this.owner.onKill?.(this, signal, group);
+    return { kind: 'sent' };
   }
 
-  /** Ends the process: a number is an exit code, a string a signal name ("TERM"). */
+  /** The main process starts a helper that stays in its process group. */
+  fork(): void {
+    this.leftovers++;
+  }
+
+  /** Ends the main process: a number is an exit code, a string a signal name ("TERM"). */
   exit(how: number | string = 0): void {
     if (!this.alive) throw new Error(`${this.name} (${this.pid}) already exited`);
     this.alive = false;
-    this.onExit(typeof how === 'number' ? { code: how, signal: null } : { code: null, signal: how });
+    this.events.exit(typeof how === 'number' ? { code: how, signal: null } : { code: null, signal: how }, this.leftovers > 0);
+  }
+
+  /** The helpers left in the group die (all of them). */
+  groupDies(): void {
+    if (this.leftovers === 0) return;
+    this.leftovers = 0;
+    if (!this.alive) this.events.groupEmpty();
   }
 }
 
-/** A Spawner that records every spawn; spawn throws for names told to fail. */
+/** A Spawner that records every spawn; spawn fails for names told to fail. */
 export class FakeSpawner implements Spawner {
   readonly clock: Clock;
   readonly spawns: FakeChild[] = [];
-  /** name -> message Spawner.spawn throws with. */
-  readonly failing = new Map<string, string>();
-  /** When set, every kill() of a live child calls it (e.g. to exit at once). */
+  /** name -> why Spawner.spawn fails (a message means a missing command). */
+  readonly failing = new Map<string, string | SpawnError>();
+  /** When set, every kill() of a reachable child calls it (e.g. to exit at once). */
   onKill: ((child: FakeChild, signal: string, group: boolean) => void) | null = null;
-  /** When set, kill() throws this message (supervisord's "unknown problem sending sig"). */
+  /** When set, kill() of a reachable child fails with this (supervisord's "unknown problem sending sig"). */
   killError: string | null = null;
   /** When set, called inside spawn() before it returns (e.g. a child that dies at once). */
   onSpawn: ((child: FakeChild) => void) | null = null;
@@ -102,13 +129,15 @@ export class FakeSpawner implements Spawner {
     this.clock = clock;
   }
 
-  spawn(spec: ProgramSpec, exit: (status: ExitStatus) => void): ChildHandle {
-    const error = this.failing.get(spec.name);
-    if (error !== undefined) throw new Error(error);
-    const child = new FakeChild(this, this.nextPid++, spec, this.clock.now(), exit);
+  spawn(spec: ProgramSpec, events: ChildEvents): SpawnOutcome {
+    const failure = this.failing.get(spec.name);
+    if (failure !== undefined) {
+      return { ok: false, error: typeof failure === 'string' ? { kind: 'not_found', message: failure, errno: 'ENOENT' } : failure };
+    }
+    const child = new FakeChild(this, this.nextPid++, spec, this.clock.now(), events);
     this.spawns.push(child);
     this.onSpawn?.(child);
-    return child;
+    return { ok: true, child };
   }
 
   /** Spawns of one program, oldest first. */
@@ -129,7 +158,7 @@ export class FakeSpawner implements Spawner {
     return this.spawns.map((c) => c.name);
   }
 
-  /** Children still alive. */
+  /** Children whose main process is alive. */
   alive(): FakeChild[] {
     return this.spawns.filter((c) => c.alive);
   }

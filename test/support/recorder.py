@@ -35,17 +35,14 @@ info = {
     'fds': fds, 'argv': sys.argv, 'env': dict(os.environ),
 }
 
-def handler(signo, frame):
-    out({'event': 'signal', 'signo': signo})
-
+# Signals are taken synchronously (blocked, then sigwaitinfo), not in a handler: a handler that
+# writes can be re-entered by the next signal mid-write, and a burst of signals was lost that way.
 if catch:
-    for s in range(1, signal.SIGRTMAX + 1):
-        if s in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD):
-            continue
-        try:
-            signal.signal(s, handler)
-        except (OSError, ValueError, RuntimeError):
-            pass
+    wanted = set(range(1, signal.SIGRTMAX + 1)) - {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD}
+    signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+    out(info)
+    while True:
+        out({'event': 'signal', 'signo': signal.sigwaitinfo(wanted).si_signo})
 out(info)
 while True:
     signal.pause()

@@ -1,0 +1,303 @@
+// The lifecycle of one process as a table, as s6-supervise writes its own: a row per named
+// state (life.ts), a cell per event, and each cell says where it may lead. "What happens if X
+// arrives in Y" is one line here; docs/engine.md prints this table (scripts/engine-table.ts),
+// and the model-based tests check that no handler goes anywhere its cell does not name.
+// Semantics follow supervisord 4.2.5's Subprocess (supervisord.md 2.3-2.5) for INI specs
+// (spec.backoff === null); YAML pacing is in moves.ts, exits in exits.ts.
+import type { ProgramSpec } from '../model/spec.ts';
+import type { Effect, LifeEvent, LifeEventType, LifeName, StopName } from './life.ts';
+import type { ProcessRecord } from './record.ts';
+import { sameGate } from './deps.ts';
+import { isStopping } from './life.ts';
+import { isPermanent } from './spawn-error.ts';
+import { type Ctx, beginStop, emit, failedStart, giveUp, go, promoteIfReady, restartNow, retarget, spawn, stay, endHere } from './moves.ts';
+import { endUnknown, exitOnItsOwn, exitUnknown, exitWhileStopping, finishStop } from './exits.ts';
+
+type Handler<E> = (c: Ctx, e: E) => void;
+type Target = LifeName | 'self';
+
+/** One cell: where the event may lead from this state, what is done, and (for no-ops) why. */
+export interface Cell<E = unknown> {
+  readonly to: readonly Target[];
+  readonly run: Handler<E>;
+  readonly note: string;
+}
+
+type Row = { readonly [K in LifeEventType]: Cell<Extract<LifeEvent, { type: K }>> };
+
+const cell = <E>(to: readonly Target[], run: Handler<E>, note = ''): Cell<E> => ({ to, run, note });
+const nop = (note: string): Cell => ({ to: [], run: () => {}, note });
+
+/** Applies one event to a process: the effects to carry out, in order, and the states it went through. */
+export function step(r: ProcessRecord, e: LifeEvent, now: number, mayStart: boolean): { effects: Effect[]; went: LifeName[] } {
+  const c: Ctx = { r, spec: r.spec, now, mayStart, out: [], went: [] };
+  const here = TABLE[r.life.name][e.type] as Cell<LifeEvent>;
+  here.run(c, e);
+  return { effects: c.out, went: c.went };
+}
+
+/** The destinations a cell allows, from a given state ('self' resolved). */
+export function destinations(from: LifeName, type: LifeEventType): LifeName[] {
+  return TABLE[from][type].to.map((t) => (t === 'self' ? from : t));
+}
+
+// --- cells shared by several rows ---------------------------------------------------------------
+
+const RETRY = ['backoff', 'fatal', 'exited'] as const;
+const AFTER_EXIT = ['running', 'exited', 'respawning', 'backoff', 'spawning', 'fatal', 'draining'] as const;
+const AFTER_STOP: Readonly<Record<StopName, readonly Target[]>> = {
+  stopping: ['stopped'],
+  restarting: ['spawning', 'stopped'],
+  failing: ['fatal'],
+  replacing: ['stopped'],
+  removing: ['stopped'],
+  draining: ['exited', 'respawning', 'backoff', 'spawning', 'fatal'],
+};
+
+const startNow = cell(['spawning', 'self'], (c) => (c.mayStart ? spawn(c, true) : stay(c)), 'nothing starts once pidone shuts down');
+const startLater = cell(['self', 'restarting'], (c) => {
+  const name = c.r.life.name;
+  if (name === 'replacing' || name === 'removing' || name === 'restarting') return stay(c);
+  retarget(c, 'restarting');
+}, 'start or restart while stopping: starts again once stopped (a reload in progress wins)');
+
+const renewAtRest = cell(['stopped'], (c, e: { spec: ProgramSpec }) => {
+  go(c, { name: 'stopped' });
+  c.out.push({ type: 'renew', spec: e.spec });
+});
+const dropAtRest = cell(['stopped'], (c) => {
+  go(c, { name: 'stopped' });
+  c.out.push({ type: 'drop' });
+});
+const toStopped = (note = '') => cell(['stopped'], (c) => go(c, { name: 'stopped' }), note);
+
+/** Stopping a child that runs (STARTING or RUNNING) for some purpose. */
+const stopFor = (name: StopName) => cell([name], (c, e: LifeEvent) => {
+  const life = c.r.life;
+  if (life.name !== 'starting' && life.name !== 'running') return stay(c);
+  beginStop(c, name, life.child, e.type === 'replace' ? { next: e.spec } : {});
+});
+
+/** The shutdown deadline on a child that runs: SIGKILL to its whole group, no waiting. */
+const hardKill = cell(['stopping'], (c) => {
+  const life = c.r.life;
+  if (life.name !== 'starting' && life.name !== 'running') return stay(c);
+  go(c, { name: 'stopping', child: life.child, main: true, sigkilled: true });
+  emit(c, { type: 'killed', name: c.spec.name, pid: life.child.pid });
+  c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: true });
+});
+
+const toUnknown = cell(['unknown'], (c, e: { error: string }) => {
+  const life = c.r.life;
+  if (!('child' in life)) return stay(c);
+  c.r.spawnerr = e.error;
+  const after = isStopping(life) ? (life.name === 'draining' ? 'stopping' : life.name) : null;
+  const main = isStopping(life) ? life.main : true;
+  go(c, { name: 'unknown', child: life.child, after, main, ...(isStopping(life) && life.next ? { next: life.next } : {}) });
+}, 'signalling failed: nothing about the child can be trusted any more');
+
+const ignoreStale = nop('a late report about an earlier child, timer or probe');
+const noChild = nop('no child: nothing to do');
+
+// --- rows ------------------------------------------------------------------------------------
+
+/** The row of a state with no child that waits for a person (stopped, exited, fatal). */
+const restingRow = (name: 'stopped' | 'exited' | 'fatal'): Row => ({
+  start: startNow,
+  wait: name === 'stopped' ? cell(['waiting'], (c) => go(c, { name: 'waiting', gate: { kind: 'wait', text: 'its dependencies' } })) : nop('only a fresh process waits for its dependencies'),
+  gate: nop('not waiting'),
+  stop: nop('nothing runs (NOT_RUNNING)'),
+  restart: startNow,
+  spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale,
+  ready: ignoreStale, probe_failed: ignoreStale,
+  kill: noChild, kill_failed: ignoreStale,
+  replace: renewAtRest, remove: dropAtRest,
+});
+
+/** The row of a stop in progress; what follows the stop is the state's name (AFTER_STOP). */
+const stoppingRow = (name: StopName): Row => ({
+  start: startLater,
+  wait: nop('a stop is in progress'),
+  gate: nop('not waiting'),
+  stop: name === 'replacing' || name === 'removing' || name === 'stopping'
+    ? nop(name === 'stopping' ? 'already stopping' : 'the reload\'s change goes ahead')
+    : cell(['stopping'], (c) => retarget(c, 'stopping'), 'the person\'s stop wins over what the stop was for'),
+  restart: startLater,
+  spawned: ignoreStale, spawn_failed: ignoreStale,
+  exit: cell(['self', ...AFTER_STOP[name]], (c, e) => exitWhileStopping(c, e.status, e.groupAlive), 'reported as "stopped:"; what follows waits until the group is empty too'),
+  group_empty: cell(['self', ...AFTER_STOP[name]], (c) => {
+    const life = c.r.life;
+    if (isStopping(life) && !life.main) finishStop(c);
+    else stay(c);
+  }),
+  timer: cell(['self'], (c) => {
+    const life = c.r.life;
+    if (!isStopping(life) || life.sigkilled) return stay(c);
+    // stopwaitsecs ran out: SIGKILL once, to the group if killasgroup or if only the group is left.
+    life.sigkilled = true;
+    emit(c, { type: 'killed', name: c.spec.name, pid: life.child.pid });
+    c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: c.spec.killasgroup || !life.main });
+    stay(c);
+  }, 'stopwaitsecs ran out: SIGKILL (once)'),
+  ready: ignoreStale, probe_failed: ignoreStale,
+  kill: cell(['self'], (c) => {
+    const life = c.r.life;
+    if (!isStopping(life)) return stay(c);
+    life.sigkilled = true;
+    c.out.push({ type: 'disarm' });
+    emit(c, { type: 'killed', name: c.spec.name, pid: life.child.pid });
+    c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: true });
+    stay(c);
+  }, 'the shutdown deadline: SIGKILL to the group'),
+  kill_failed: toUnknown,
+  replace: cell(['replacing'], (c, e) => retarget(c, 'replacing', { next: e.spec }), 'comes back with the new spec once stopped'),
+  remove: name === 'removing' ? nop('already being removed') : cell(['removing'], (c) => retarget(c, 'removing')),
+});
+
+const TABLE: Readonly<Record<LifeName, Row>> = {
+  stopped: restingRow('stopped'),
+  waiting: {
+    start: startNow,
+    wait: nop('already waiting'),
+    gate: cell(['spawning', 'waiting'], (c, e) => {
+      const life = c.r.life;
+      if (life.name !== 'waiting') return stay(c);
+      if (e.gate.kind === 'go') return c.mayStart ? spawn(c, false) : stay(c);
+      if (sameGate(life.gate, e.gate)) return stay(c);
+      go(c, { name: 'waiting', gate: e.gate });
+      if (e.gate.kind === 'blocked') emit(c, { type: 'blocked', name: c.spec.name, reason: e.gate.reason });
+    }, 'all dependencies hold: start; else say on what it waits, or why it never can'),
+    stop: toStopped('the automatic start is cancelled'),
+    restart: startNow,
+    spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale,
+    ready: ignoreStale, probe_failed: ignoreStale, kill: noChild, kill_failed: ignoreStale,
+    replace: renewAtRest, remove: dropAtRest,
+  },
+  spawning: {
+    start: nop('the spawn\'s outcome is the very next event: nothing else arrives in between'),
+    wait: nop('(as start)'), gate: nop('(as start)'), stop: nop('(as start)'), restart: nop('(as start)'),
+    spawned: cell(['starting', 'running'], (c, e) => {
+      const { r, spec } = c;
+      r.spawns++;
+      const upLongEnough = spec.startsecs <= 0; // startsecs=0: RUNNING at once (supervisord)
+      go(c, { name: 'starting', child: e.child, upLongEnough, probeReady: false });
+      emit(c, { type: 'spawned', name: spec.name, pid: e.child.pid });
+      if (spec.ready !== null) c.out.push({ type: 'probe', child: e.child });
+      // "Stayed up > startsecs" is strict, hence the extra millisecond.
+      if (!upLongEnough) c.out.push({ type: 'arm', ms: spec.startsecs * 1000 + 1 });
+      promoteIfReady(c);
+    }),
+    spawn_failed: cell(RETRY, (c, e) => {
+      const { r, spec } = c;
+      r.spawnerr = e.error.message;
+      r.spawnError = e.error;
+      emit(c, { type: 'spawn_failed', name: spec.name, error: e.error.message });
+      // Nothing ran: with restart: never (YAML), or an error no retry can fix, give up now.
+      if (isPermanent(e.error.kind) || (spec.backoff !== null && spec.autorestart === false)) giveUp(c, e.error.message);
+      else failedStart(c);
+    }),
+    exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale,
+    kill: nop('(as start)'), kill_failed: ignoreStale, replace: nop('(as start)'), remove: nop('(as start)'),
+  },
+  starting: {
+    start: nop('already started (ALREADY_STARTED)'), wait: nop('already started'), gate: nop('not waiting'),
+    stop: stopFor('stopping'),
+    restart: stopFor('restarting'),
+    spawned: ignoreStale, spawn_failed: ignoreStale,
+    exit: cell(AFTER_EXIT, (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'too quick (or not ready yet): a failed start; a oneshot: its completion'),
+    group_empty: nop('the main process is alive: its exit comes first'),
+    timer: cell(['starting', 'running'], (c) => {
+      const life = c.r.life;
+      if (life.name !== 'starting') return stay(c);
+      const elapsed = c.now - c.r.laststart;
+      if (elapsed > c.spec.startsecs * 1000) {
+        life.upLongEnough = true;
+        return promoteIfReady(c);
+      }
+      c.out.push({ type: 'arm', ms: c.spec.startsecs * 1000 - elapsed + 1 });
+      stay(c);
+    }, 'startsecs passed: RUNNING if the probe passed too'),
+    ready: cell(['starting', 'running'], (c) => {
+      const life = c.r.life;
+      if (life.name !== 'starting' || c.spec.ready === null || life.probeReady) return stay(c);
+      life.probeReady = true;
+      emit(c, { type: 'ready', name: c.spec.name });
+      c.out.push({ type: 'unprobe' });
+      promoteIfReady(c);
+    }),
+    probe_failed: cell(['failing'], (c, e) => {
+      const life = c.r.life;
+      if (life.name !== 'starting') return stay(c);
+      // Alive but never ready: stop it the normal way, then FATAL; nothing is left behind.
+      beginStop(c, 'failing', life.child, { reason: `readiness probe failed: ${e.reason}` });
+    }),
+    kill: hardKill, kill_failed: toUnknown,
+    replace: stopFor('replacing'), remove: stopFor('removing'),
+  },
+  running: {
+    start: nop('already started (ALREADY_STARTED)'), wait: nop('already started'), gate: nop('not waiting'),
+    stop: stopFor('stopping'),
+    restart: stopFor('restarting'),
+    spawned: ignoreStale, spawn_failed: ignoreStale,
+    exit: cell(AFTER_EXIT, (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'EXITED, then autorestart decides (INI at once, YAML after the backoff)'),
+    group_empty: nop('the main process is alive: its exit comes first'),
+    timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale,
+    kill: hardKill, kill_failed: toUnknown,
+    replace: stopFor('replacing'), remove: stopFor('removing'),
+  },
+  backoff: {
+    start: nop('a start is already under way (ALREADY_STARTED)'), wait: nop('a start is under way'), gate: nop('not waiting'),
+    stop: toStopped('supervisord: BACKOFF to STOPPED, no signal'),
+    restart: startNow,
+    spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale,
+    timer: cell(['spawning', 'stopped'], (c) => (c.mayStart ? restartNow(c) : go(c, { name: 'stopped' })), 'the retry'),
+    ready: ignoreStale, probe_failed: ignoreStale,
+    kill: toStopped('no child'), kill_failed: ignoreStale,
+    replace: renewAtRest, remove: dropAtRest,
+  },
+  respawning: {
+    start: startNow, wait: nop('a restart is under way'), gate: nop('not waiting'),
+    stop: cell(['stopped', 'exited'], (c) => go(c, { name: c.mayStart ? 'stopped' : 'exited' }), 'a person\'s stop cancels the restart (STOPPED); the shutdown leaves it EXITED'),
+    restart: startNow,
+    spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale,
+    timer: cell(['spawning', 'exited'], (c) => (c.mayStart ? restartNow(c) : endHere(c)), 'the restart'),
+    ready: ignoreStale, probe_failed: ignoreStale,
+    kill: toStopped('no child'), kill_failed: ignoreStale,
+    replace: renewAtRest, remove: dropAtRest,
+  },
+  exited: restingRow('exited'),
+  fatal: restingRow('fatal'),
+  stopping: stoppingRow('stopping'),
+  restarting: stoppingRow('restarting'),
+  failing: stoppingRow('failing'),
+  replacing: stoppingRow('replacing'),
+  removing: stoppingRow('removing'),
+  draining: stoppingRow('draining'),
+  unknown: {
+    start: nop('unknown state (FAILED)'), wait: nop('unknown state'), gate: nop('not waiting'),
+    stop: nop('unknown state (FAILED)'), restart: nop('unknown state (FAILED)'),
+    spawned: ignoreStale, spawn_failed: ignoreStale,
+    exit: cell(['unknown', 'stopped', 'exited'], (c, e) => exitUnknown(c, e.status, e.groupAlive), 'gone at last (its group too): nothing restarts it; a reload\'s change applies'),
+    group_empty: cell(['unknown', 'stopped', 'exited'], (c) => endUnknown(c), 'what was left of its group is gone'),
+    timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale,
+    kill: cell(['unknown'], (c) => {
+      const life = c.r.life;
+      if (life.name === 'unknown') c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: true });
+      stay(c);
+    }, 'the shutdown deadline: try SIGKILL to the group'),
+    kill_failed: nop('already unknown'),
+    replace: cell(['unknown'], (c, e) => {
+      const life = c.r.life;
+      if (life.name === 'unknown') c.r.life = { ...life, after: 'replacing', next: e.spec };
+      stay(c);
+    }, 'applied when it exits'),
+    remove: cell(['unknown'], (c) => {
+      const life = c.r.life;
+      if (life.name === 'unknown') c.r.life = { ...life, after: 'removing' };
+      stay(c);
+    }, 'applied when it exits'),
+  },
+};
+
+/** The table itself, for docs and for tests that check every cell. */
+export const LIFECYCLE: Readonly<Record<LifeName, Readonly<Record<LifeEventType, Cell<never>>>>> = TABLE;
