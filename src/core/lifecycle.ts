@@ -44,7 +44,7 @@ export function destinations(from: LifeName, type: LifeEventType): LifeName[] {
 // --- cells shared by several rows ---------------------------------------------------------------
 
 const RETRY = ['backoff', 'fatal', 'exited'] as const;
-const AFTER_EXIT = ['running', 'exited', 'respawning', 'backoff', 'spawning', 'fatal', 'draining'] as const;
+const AFTER_EXIT = ['exited', 'respawning', 'backoff', 'spawning', 'fatal', 'draining'] as const;
 const AFTER_STOP: Readonly<Record<StopName, readonly Target[]>> = {
   stopping: ['stopped'],
   restarting: ['spawning', 'stopped'],
@@ -64,11 +64,11 @@ const startLater = cell(['self', 'restarting'], (c) => {
 const renewAtRest = cell(['stopped'], (c, e: { spec: ProgramSpec }) => {
   go(c, { name: 'stopped' });
   c.out.push({ type: 'renew', spec: e.spec });
-});
+}, 'a fresh process with the new spec takes its place, started if autostart');
 const dropAtRest = cell(['stopped'], (c) => {
   go(c, { name: 'stopped' });
   c.out.push({ type: 'drop' });
-});
+}, 'forgotten; its log files close');
 const toStopped = (note = '') => cell(['stopped'], (c) => go(c, { name: 'stopped' }), note);
 
 /** Stopping a child that runs (STARTING or RUNNING) for some purpose. */
@@ -97,6 +97,7 @@ const toUnknown = cell(['unknown'], (c, e: { error: string }) => {
 }, 'signalling failed: nothing about the child can be trusted any more');
 
 const ignoreStale = nop('a late report about an earlier child, timer or probe');
+const SPAWN_NEXT = 'cannot happen: the spawn\'s outcome is the very next event';
 const noChild = nop('no child: nothing to do');
 
 // --- rows ------------------------------------------------------------------------------------
@@ -174,8 +175,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     replace: renewAtRest, remove: dropAtRest,
   },
   spawning: {
-    start: nop('the spawn\'s outcome is the very next event: nothing else arrives in between'),
-    wait: nop('(as start)'), gate: nop('(as start)'), stop: nop('(as start)'), restart: nop('(as start)'),
+    start: nop(SPAWN_NEXT), wait: nop(SPAWN_NEXT), gate: nop(SPAWN_NEXT), stop: nop(SPAWN_NEXT), restart: nop(SPAWN_NEXT),
     spawned: cell(['starting', 'running'], (c, e) => {
       const { r, spec } = c;
       r.spawns++;
@@ -197,14 +197,14 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
       else failedStart(c);
     }),
     exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale,
-    kill: nop('(as start)'), kill_failed: ignoreStale, replace: nop('(as start)'), remove: nop('(as start)'),
+    kill: nop(SPAWN_NEXT), kill_failed: ignoreStale, replace: nop(SPAWN_NEXT), remove: nop(SPAWN_NEXT),
   },
   starting: {
     start: nop('already started (ALREADY_STARTED)'), wait: nop('already started'), gate: nop('not waiting'),
     stop: stopFor('stopping'),
     restart: stopFor('restarting'),
     spawned: ignoreStale, spawn_failed: ignoreStale,
-    exit: cell(AFTER_EXIT, (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'too quick (or not ready yet): a failed start; a oneshot: its completion'),
+    exit: cell(['running', ...AFTER_EXIT], (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'before startsecs (or the probe): a failed start; a oneshot: its completion; a process group left behind is stopped first (draining)'),
     group_empty: nop('the main process is alive: its exit comes first'),
     timer: cell(['starting', 'running'], (c) => {
       const life = c.r.life;
@@ -239,7 +239,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     stop: stopFor('stopping'),
     restart: stopFor('restarting'),
     spawned: ignoreStale, spawn_failed: ignoreStale,
-    exit: cell(AFTER_EXIT, (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'EXITED, then autorestart decides (INI at once, YAML after the backoff)'),
+    exit: cell(AFTER_EXIT, (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'EXITED, then autorestart decides (INI at once, YAML after the backoff); a process group left behind is stopped first (draining)'),
     group_empty: nop('the main process is alive: its exit comes first'),
     timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale,
     kill: hardKill, kill_failed: toUnknown,

@@ -6,7 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
-export const DIST = resolve(ROOT, 'dist', 'pidone.js');
+/** The bundle under test; PIDONE_TEST_DIST runs the tests against another build (an older one, to see a test fail). */
+export const DIST = process.env.PIDONE_TEST_DIST ?? resolve(ROOT, 'dist', 'pidone.js');
 export const RECORDER = resolve(ROOT, 'test', 'support', 'recorder.py');
 
 /** Clean environment for children whose environment a test inspects. */
