@@ -8,7 +8,7 @@ import { handleApi } from './api.ts';
 import { type Credentials, authorized, hasCredentials, socketCredentials } from './auth.ts';
 import type { ControlContext } from './context.ts';
 import { GroupOps } from './groups.ts';
-import { BodyTooLarge, readBody, sendError, sendText } from './http-util.ts';
+import { BodyTooLarge, decodeSegment, parseTarget, readBody, sendError, sendText } from './http-util.ts';
 import { Logs, MAIN_LOG } from './logs.ts';
 import { ExitCounter, renderMetrics } from './metrics.ts';
 import { asFault, invoke } from './rpc.ts';
@@ -129,15 +129,16 @@ export class ControlServer {
       const challenge = creds?.username ? 'Basic realm="default"' : 'Bearer';
       return sendText(res, 401, 'Unauthorized\n', 'text/plain; charset=utf-8', { 'WWW-Authenticate': challenge });
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
+    const url = parseTarget(req.url ?? '/');
+    if (url === null) return sendError(res, 400, `bad request target ${JSON.stringify(req.url)}`);
+    const path = url.path;
     const method = req.method ?? 'GET';
     if (method === 'POST') {
       const why = this.#guard.refuse(req, !path.startsWith('/RPC2'));
       if (why !== null) return sendError(res, 403, why);
     }
     if (path.startsWith('/RPC2')) return this.#rpc(req, res);
-    if (path.startsWith('/api/')) return handleApi({ ctx: this.#ctx, actions: this.#actions, logs: this.#logs, streams: this.#streams }, req, res, path.slice(4), url.searchParams);
+    if (path.startsWith('/api/')) return handleApi({ ctx: this.#ctx, actions: this.#actions, logs: this.#logs, streams: this.#streams }, req, res, path.slice(4), url.query);
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `use GET for ${path}`);
     if (path === '/' || path === '/index.html') return this.#guard.page(res);
     if (path === '/healthz' || path === '/ok.html') return sendText(res, 200, path === '/ok.html' ? 'OK' : 'ok\n');
@@ -148,7 +149,11 @@ export class ControlServer {
     }
     if (path === '/mainlogtail') return this.#streams.followLog(res, this.#ctx, MAIN_LOG, 'stdout', this.#logs.last(MAIN_LOG, 'stdout', 1024), false);
     const tail = /^\/logtail\/([^/]+)(?:\/(stdout|stderr))?$/.exec(path);
-    if (tail) return this.#logtail(res, decodeURIComponent(tail[1]!), (tail[2] ?? 'stdout') as 'stdout' | 'stderr');
+    if (tail) {
+      const name = decodeSegment(tail[1]!);
+      if (name === null) return sendError(res, 400, `bad escape in ${JSON.stringify(path)}`);
+      return this.#logtail(res, name, (tail[2] ?? 'stdout') as 'stdout' | 'stderr');
+    }
     return sendError(res, 404, `no route GET ${path}`);
   }
 
