@@ -101,11 +101,14 @@ export class ProcessSpawner implements Spawner {
           : `command at '${argv[0]}' is not executable`;
       throw new Error(what);
     }
-    const [outRead, outWrite] = addon.pipe();
-    const [errRead, errWrite] = spec.redirect_stderr ? [-1, outWrite] : addon.pipe();
-    const devNull = openSync('/dev/null', 'r');
+    // Every descriptor is made under the try that closes it: running out of descriptors
+    // halfway (the second pipe, /dev/null) must not leak those already made.
+    let [outRead, outWrite, errRead, errWrite, devNull] = [-1, -1, -1, -1, -1];
     let pid: number;
     try {
+      [outRead, outWrite] = addon.pipe();
+      [errRead, errWrite] = spec.redirect_stderr ? [-1, outWrite] : addon.pipe();
+      devNull = openSync('/dev/null', 'r');
       pid = addon.spawn({
         file: found.path,
         argv,
@@ -119,12 +122,12 @@ export class ProcessSpawner implements Spawner {
         stdio: [devNull, outWrite, errWrite],
       });
     } catch (err) {
-      closeSync(outRead);
+      if (outRead >= 0) closeSync(outRead);
       if (errRead >= 0) closeSync(errRead);
       throw spawnFailure(err as NodeJS.ErrnoException, spec, found.path);
     } finally {
-      closeSync(devNull);
-      closeSync(outWrite);
+      if (devNull >= 0) closeSync(devNull);
+      if (outWrite >= 0) closeSync(outWrite);
       if (errRead >= 0) closeSync(errWrite);
     }
     let open = 0;
