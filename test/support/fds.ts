@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { globalAgent } from 'node:http';
+import { dirname } from 'node:path';
 
 /** The targets of pid's open descriptors (socket:[n], pipe:[n], a path...), fd number first. */
 export function fdTargets(pid: number): string[] {
@@ -31,7 +32,8 @@ export function setFdLimit(pid: number, n: number): void {
 export function fdSummary(pid: number): string {
   const kinds = new Map<string, number>();
   for (const t of fdTargets(pid)) {
-    const what = t.slice(t.indexOf(' ') + 1).replace(/:\[\d+\]$/, '');
+    const target = t.slice(t.indexOf(' ') + 1);
+    const what = target.startsWith('/') && !target.startsWith('/dev/') ? `file in ${dirname(target)}` : target.replace(/:\[\d+\]$/, '');
     kinds.set(what, (kinds.get(what) ?? 0) + 1);
   }
   return [...kinds].map(([k, n]) => `${n} ${k}`).join(', ');
