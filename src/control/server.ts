@@ -3,6 +3,9 @@
 // (/api), the web page (/), and /healthz, /readyz, /metrics. A bad request only ever costs
 // its own connection: bodies are bounded, slow clients time out, handler errors become 500.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { ConnectionGuard } from '../io/connection-guard.ts';
+import { fdReserve } from '../io/fd-reserve.ts';
 import { Actions } from './actions.ts';
 import { handleApi } from './api.ts';
 import { type Credentials, authorized, hasCredentials, socketCredentials } from './auth.ts';
@@ -61,6 +64,7 @@ export class ControlServer {
     const settings = this.#ctx.config.current().settings.control;
     const unix = this.#server('unix', socketCredentials(settings));
     this.#unlink = await listenUnix(unix, this.#opts.socket, settings.socket_mode, this.#ctx.pid, (m) => this.#ctx.sink.event('info', m));
+    fdReserve.hold(); // the last descriptors, for control connections at the limit (io/fd-reserve.ts)
     if (settings.tcp === null) return;
     const at = parseListen(settings.tcp);
     if (!hasCredentials(settings)) {
@@ -89,18 +93,23 @@ export class ControlServer {
     this.#streams.closeAll();
     this.#unlink?.();
     this.#unlink = null;
+    fdReserve.release();
   }
 
   #server(transport: Transport, creds: Credentials | null): Server {
+    // At most 512 connections, and a descriptor left for the next one: slow or idle ones make room.
+    const guard = new ConnectionGuard(512);
     const server = createServer({
       headersTimeout: this.#opts.headersTimeoutMs ?? 10_000,
       requestTimeout: this.#opts.requestTimeoutMs ?? 30_000,
       keepAliveTimeout: 5_000,
       connectionsCheckingInterval: Math.min(1000, this.#opts.headersTimeoutMs ?? 1000),
     }, (req, res) => {
+      guard.busy(req.socket);
+      res.once('close', () => guard.idle(req.socket));
       this.#handle(req, res, transport, creds).catch((err: unknown) => this.#failed(res, err));
     });
-    server.maxConnections = 512;
+    server.on('connection', (socket: Socket) => guard.admit(socket));
     // Unparsable requests and timeouts: answer if the socket still takes it, then drop it.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
