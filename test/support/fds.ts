@@ -23,9 +23,9 @@ export function fdCount(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
 
-/** Sets pid's RLIMIT_NOFILE (soft and hard). */
+/** Sets pid's RLIMIT_NOFILE soft limit (the one the kernel enforces; the hard one stays, so it can go back up). */
 export function setFdLimit(pid: number, n: number): void {
-  execFileSync('prlimit', ['--pid', String(pid), `--nofile=${n}:${n}`]);
+  execFileSync('prlimit', ['--pid', String(pid), `--nofile=${n}:`]);
 }
 
 /** Descriptor kinds and how many of each, for a failure message. */
@@ -53,4 +53,12 @@ export async function settledFdCount(pid: number, ms = 5000): Promise<number> {
     if (now === last || Date.now() - t0 > ms) return now;
     last = now;
   }
+}
+
+/** The lowest descriptor number pid does not use: as its limit, no descriptor is left to open. */
+export function lowestFreeFd(pid: number): number {
+  const used = new Set(readdirSync(`/proc/${pid}/fd`).map(Number));
+  let n = 0;
+  while (used.has(n)) n++;
+  return n;
 }
