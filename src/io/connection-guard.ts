@@ -12,16 +12,10 @@ export class ConnectionGuard {
   readonly #hasRoom: () => boolean;
   /** Open connections, oldest first; true while a request is in progress. */
   readonly #open = new Map<Socket, boolean>();
-  #evicted = 0;
 
   constructor(max: number, hasRoom: () => boolean = () => fdReserve.hasRoom()) {
     this.#max = max;
     this.#hasRoom = hasRoom;
-  }
-
-  /** Connections closed to make room so far. */
-  get evicted(): number {
-    return this.#evicted;
   }
 
   /** A new connection (the server's 'connection' event). */
@@ -53,7 +47,6 @@ export class ConnectionGuard {
       if (busy || s === except) continue;
       this.#open.delete(s);
       s.destroy();
-      this.#evicted++;
       return true;
     }
     return false;

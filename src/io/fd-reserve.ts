@@ -7,7 +7,9 @@
 // stay free (`admit` tries to open them), until there is room for the placeholders again
 // (seen by `admit`, or by the next control connection through `hasRoom`). Until the first
 // exhaustion `admit` costs nothing. The makers: readiness probes (io/probe-attempts.ts), and
-// the spawner and log files, each with `admit(n)` before and `noteFailure(err)` on failure.
+// the spawner and log files, each with `admit(n)` before and `noteFailure(err)` on failure;
+// an open that completes later (fs/promises) was admitted before the release may have
+// happened, so it checks `admit(0)` once it has its descriptor, and gives it back if that throws.
 import { closeSync, openSync } from 'node:fs';
 
 /** Descriptors kept for control connections. */
