@@ -66,11 +66,6 @@ export class FdReserve {
     this.#close();
   }
 
-  /** Whether the placeholders are spent and spawns and probes must leave the reserve free. */
-  get tight(): boolean {
-    return this.#tight;
-  }
-
   /**
    * Before making n descriptors for a program or a probe: throws FdLimitError when that would
    * leave fewer than the reserve free. Free (no system call) until the first exhaustion.
@@ -123,5 +118,5 @@ export class FdReserve {
   }
 }
 
-/** pidone's one reserve: held by the control server, consulted by the spawner and the prober. */
+/** pidone's one reserve: held by the control server, consulted by whatever makes descriptors for programs. */
 export const fdReserve = new FdReserve();

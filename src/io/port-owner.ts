@@ -148,6 +148,15 @@ function holdersOf(inodes: ReadonlySet<number>, skip: ReadonlySet<number>, max =
  * address), `root` the program's main process, `self` pidone's pid.
  */
 export function portOwnership(root: number, port: number, address: string | null, self = process.pid): Ownership {
+  try {
+    return ownership(root, port, address, self);
+  } catch (err) {
+    // /proc read as it changes, or out of descriptors: say so rather than fail the probe.
+    return { kind: 'unknown', why: `cannot read /proc (${(err as Error).message})` };
+  }
+}
+
+function ownership(root: number, port: number, address: string | null, self: number): Ownership {
   const all = tcpListeners(port);
   if (all === null) return { kind: 'unknown', why: '/proc/net/tcp cannot be read' };
   const listening = address === null ? all : all.filter((l) => accepts(l.address, address));
