@@ -278,8 +278,8 @@ programs:
     command: sleep 0.4; exec python3 -m http.server ${port} --bind 127.0.0.1 --directory ${dir}
     ready: { http: "http://127.0.0.1:${port}/", interval: 100ms }
   port_open:
-    command: exec sleep 1000
-    ready: { tcp: "127.0.0.1:${port}", interval: 100ms }
+    command: [python3, -c, "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', ${port + 1})); s.listen(); time.sleep(1000)"]
+    ready: { tcp: "127.0.0.1:${port + 1}", interval: 100ms }
   flag:
     command: sleep 0.3; touch ${dir}/flag; exec sleep 1000
     ready: { exec: "test -f ${dir}/flag", interval: 100ms }

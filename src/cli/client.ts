@@ -1,10 +1,11 @@
 // `pidone status|start|stop|restart|signal|logs|reload|shutdown`: the control API's command
 // line client. Exit codes (docs/control.md): 0 success (status: every program meant to run
-// is RUNNING and ready), 1 failure or not ready, 2 usage error, 4 no pidone answered.
+// is RUNNING and ready), 1 failure or not ready, 2 usage error, 4 no pidone answered, 5 pidone
+// is there but could not answer (overloaded or out of descriptors) for 2 s of retrying.
 import { discoverSocket } from '../control/socket.ts';
 import type { ActionResponse, ErrorBody, ProgramsResponse, ReloadOutcome } from '../control/protocol.ts';
 import { harmless, reason, resultLine, selects, statusLines } from './client-format.ts';
-import { NoAnswer, type Target, call, makeTarget, parseBody, send } from './http-client.ts';
+import { Busy, NoAnswer, type Target, call, makeTarget, parseBody, send } from './http-client.ts';
 
 export interface ClientHost {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -27,7 +28,8 @@ options: -s, --socket PATH   control socket (or unix:///path, http://host:port);
                              $PIDONE_SOCKET, else /run/pidone.sock, $XDG_RUNTIME_DIR/pidone.sock,
                              or pidone-<uid>.sock in the temp dir
 credentials (TCP or a guarded socket): PIDONE_TOKEN, or PIDONE_USERNAME and PIDONE_PASSWORD
-exit codes: 0 ok, 1 failed or not ready, 2 usage error, 4 no pidone answered`;
+exit codes: 0 ok, 1 failed or not ready, 2 usage error, 4 no pidone answered (nothing
+            listens), 5 pidone listens but could not answer (overloaded or out of descriptors)`;
 
 class Usage extends Error {}
 
@@ -94,6 +96,10 @@ export async function runClient(command: string, args: readonly string[], host: 
     if (err instanceof NoAnswer) {
       host.stderr(`pidone: no pidone answered at ${err.message}\n`);
       return 4;
+    }
+    if (err instanceof Busy) {
+      host.stderr(`pidone: pidone did not answer at ${err.message} (something listens there: pidone overloaded or out of file descriptors)\n`);
+      return 5;
     }
     throw err;
   }

@@ -13,8 +13,18 @@ export interface Target {
   readonly auth: string | null;
 }
 
-/** Nothing answered at the target (no socket file, refused, reset): exit code 4. */
+/** Nothing listens at the target (no socket file, refused, not a socket, no permission): exit 4. */
 export class NoAnswer extends Error {}
+
+/**
+ * Something listens at the target but dropped the connection before answering, or its queue
+ * was full, for as long as the client retried: pidone is alive but overloaded or out of
+ * descriptors. Exit 5, which a liveness probe must not read as "dead".
+ */
+export class Busy extends Error {}
+
+/** How long a client keeps retrying a target that listens but does not answer. */
+export const RETRY_MS = 2000;
 
 /** A finished answer. */
 export interface Answer {
@@ -31,18 +41,41 @@ export function makeTarget(where: string, env: Readonly<Record<string, string | 
   return { socket: where.startsWith('unix://') ? where.slice(7) : where, base: null, auth };
 }
 
-// Connection errors that mean "no pidone answered there", worded for the user.
-const WHY: Readonly<Record<string, string>> = {
+// Connection errors, worded for the user: nothing listens there (exit 4), or something does
+// but could not take the connection (retried, then exit 5). libuv answers a server's EMFILE by
+// accepting and closing at once, so a reset or a close before the answer means "busy".
+const NOTHING: Readonly<Record<string, string>> = {
   ENOENT: 'no such file (is pidone running? choose the socket with -s or PIDONE_SOCKET)',
-  ECONNREFUSED: 'refused connection', ECONNRESET: 'connection reset', ENOTSOCK: 'not a socket',
-  EACCES: 'permission denied (run as the user pidone runs as)', EHOSTUNREACH: 'host unreachable', ETIMEDOUT: 'timed out',
+  ECONNREFUSED: 'refused connection', ENOTSOCK: 'not a socket',
+  EACCES: 'permission denied (run as the user pidone runs as)', EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable', ENOTFOUND: 'no such host',
+};
+const BUSY: Readonly<Record<string, string>> = {
+  EAGAIN: 'its connection queue is full', ECONNRESET: 'connection reset before an answer',
+  EPIPE: 'connection closed before an answer', ETIMEDOUT: 'connection timed out',
+  EMFILE: 'this client is out of file descriptors', ENFILE: 'the system is out of file descriptors',
 };
 
 /**
  * Sends one request. With `onBody`, a 200 answer's body is handed over as it arrives (logs -f)
- * and `body` is empty; any other answer is collected as usual.
+ * and `body` is empty; any other answer is collected as usual. A target that listens but drops
+ * the connection before any answer is tried again for up to `retryMs`, then Busy.
  */
-export function send(t: Target, method: string, path: string, json?: unknown, onBody?: (chunk: Buffer) => void): Promise<Answer> {
+export async function send(t: Target, method: string, path: string, json?: unknown, onBody?: (chunk: Buffer) => void, retryMs = RETRY_MS): Promise<Answer> {
+  const deadline = Date.now() + retryMs;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 400)) {
+    try {
+      return await attempt(t, method, path, json, onBody, Math.max(100, deadline - Date.now()));
+    } catch (err) {
+      const left = deadline - Date.now();
+      if (!(err instanceof Busy)) throw err;
+      if (left <= 0) throw new Busy(`${err.message}; retried for ${retryMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, Math.min(delay, left)));
+    }
+  }
+}
+
+function attempt(t: Target, method: string, path: string, json: unknown, onBody: ((chunk: Buffer) => void) | undefined, connectMs: number): Promise<Answer> {
   const payload = json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(json));
   const url = t.base === null ? null : new URL(t.base);
   let head = `${method} ${path} HTTP/1.0\r\nHost: ${url?.host ?? 'localhost'}\r\nAccept: application/json\r\n`;
@@ -53,10 +86,17 @@ export function send(t: Target, method: string, path: string, json?: unknown, on
     const s = url === null ? connect(t.socket ?? '') : connect(Number(url.port || 80), url.hostname);
     let buf = Buffer.alloc(0);
     let status = 0;
+    let answered = false; // a byte of the answer arrived: from here on, never retried
     let streaming = false;
+    // A TCP target whose queue is full drops the SYN: bound the wait for the connection.
+    const timer = setTimeout(() => s.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })), connectMs);
     // write, not end: a half-closed request makes Node's server drop the answer.
-    s.on('connect', () => s.write(Buffer.concat([Buffer.from(head), payload])));
+    s.on('connect', () => {
+      clearTimeout(timer);
+      s.write(Buffer.concat([Buffer.from(head), payload]));
+    });
     s.on('data', (c: Buffer) => {
+      answered = true;
       if (streaming) return onBody!(c);
       buf = Buffer.concat([buf, c]);
       if (status !== 0) return;
@@ -69,11 +109,19 @@ export function send(t: Target, method: string, path: string, json?: unknown, on
         if (buf.length > 0) onBody(buf);
       }
     });
-    s.on('end', () => resolve({ status, body: streaming ? '' : buf.toString('utf8') }));
-    s.on('error', (err: NodeJS.ErrnoException) => {
-      const why = WHY[err.code ?? ''];
-      reject(why !== undefined && status === 0 ? new NoAnswer(`${describe(t)}: ${why}`) : err);
+    s.on('end', () => {
+      if (!answered) return reject(new Busy(`${describe(t)}: closed the connection without answering`));
+      resolve({ status, body: streaming ? '' : buf.toString('utf8') });
     });
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const code = err.code ?? '';
+      if (answered) return reject(err);
+      if (NOTHING[code] !== undefined) return reject(new NoAnswer(`${describe(t)}: ${NOTHING[code]}`));
+      if (BUSY[code] !== undefined) return reject(new Busy(`${describe(t)}: ${BUSY[code]}`));
+      reject(err);
+    });
+    s.on('close', () => clearTimeout(timer));
   });
 }
 

@@ -37,6 +37,26 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<string
   });
 }
 
+/** A request's path and query; null when the target is not a URL (the client's mistake: 400). */
+export function parseTarget(target: string): { path: string; query: URLSearchParams } | null {
+  try {
+    // An origin-form target ("//x/y") is a path: under a base it would name a host.
+    const url = new URL(target.startsWith('/') ? `http://localhost${target}` : target);
+    return { path: url.pathname, query: url.searchParams };
+  } catch {
+    return null;
+  }
+}
+
+/** A percent-decoded path segment; null when its escapes are not UTF-8. */
+export function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 const NO_CACHE = { 'Cache-Control': 'no-store' };
 
 /** Sends a JSON value. */

@@ -3,12 +3,15 @@
 // (/api), the web page (/), and /healthz, /readyz, /metrics. A bad request only ever costs
 // its own connection: bodies are bounded, slow clients time out, handler errors become 500.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { ConnectionGuard } from '../io/connection-guard.ts';
+import { fdReserve } from '../io/fd-reserve.ts';
 import { Actions } from './actions.ts';
 import { handleApi } from './api.ts';
 import { type Credentials, authorized, hasCredentials, socketCredentials } from './auth.ts';
 import type { ControlContext } from './context.ts';
 import { GroupOps } from './groups.ts';
-import { BodyTooLarge, readBody, sendError, sendText } from './http-util.ts';
+import { BodyTooLarge, decodeSegment, parseTarget, readBody, sendError, sendText } from './http-util.ts';
 import { Logs, MAIN_LOG } from './logs.ts';
 import { ExitCounter, renderMetrics } from './metrics.ts';
 import { asFault, invoke } from './rpc.ts';
@@ -61,6 +64,7 @@ export class ControlServer {
     const settings = this.#ctx.config.current().settings.control;
     const unix = this.#server('unix', socketCredentials(settings));
     this.#unlink = await listenUnix(unix, this.#opts.socket, settings.socket_mode, this.#ctx.pid, (m) => this.#ctx.sink.event('info', m));
+    fdReserve.hold(); // the last descriptors, for control connections at the limit (io/fd-reserve.ts)
     if (settings.tcp === null) return;
     const at = parseListen(settings.tcp);
     if (!hasCredentials(settings)) {
@@ -89,18 +93,23 @@ export class ControlServer {
     this.#streams.closeAll();
     this.#unlink?.();
     this.#unlink = null;
+    fdReserve.release();
   }
 
   #server(transport: Transport, creds: Credentials | null): Server {
+    // At most 512 connections, and a descriptor left for the next one: slow or idle ones make room.
+    const guard = new ConnectionGuard(512);
     const server = createServer({
       headersTimeout: this.#opts.headersTimeoutMs ?? 10_000,
       requestTimeout: this.#opts.requestTimeoutMs ?? 30_000,
       keepAliveTimeout: 5_000,
       connectionsCheckingInterval: Math.min(1000, this.#opts.headersTimeoutMs ?? 1000),
     }, (req, res) => {
+      guard.busy(req.socket);
+      res.once('close', () => guard.idle(req.socket));
       this.#handle(req, res, transport, creds).catch((err: unknown) => this.#failed(res, err));
     });
-    server.maxConnections = 512;
+    server.on('connection', (socket: Socket) => guard.admit(socket));
     // Unparsable requests and timeouts: answer if the socket still takes it, then drop it.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
@@ -129,15 +138,16 @@ export class ControlServer {
       const challenge = creds?.username ? 'Basic realm="default"' : 'Bearer';
       return sendText(res, 401, 'Unauthorized\n', 'text/plain; charset=utf-8', { 'WWW-Authenticate': challenge });
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
+    const url = parseTarget(req.url ?? '/');
+    if (url === null) return sendError(res, 400, `bad request target ${JSON.stringify(req.url)}`);
+    const path = url.path;
     const method = req.method ?? 'GET';
     if (method === 'POST') {
       const why = this.#guard.refuse(req, !path.startsWith('/RPC2'));
       if (why !== null) return sendError(res, 403, why);
     }
     if (path.startsWith('/RPC2')) return this.#rpc(req, res);
-    if (path.startsWith('/api/')) return handleApi({ ctx: this.#ctx, actions: this.#actions, logs: this.#logs, streams: this.#streams }, req, res, path.slice(4), url.searchParams);
+    if (path.startsWith('/api/')) return handleApi({ ctx: this.#ctx, actions: this.#actions, logs: this.#logs, streams: this.#streams }, req, res, path.slice(4), url.query);
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `use GET for ${path}`);
     if (path === '/' || path === '/index.html') return this.#guard.page(res);
     if (path === '/healthz' || path === '/ok.html') return sendText(res, 200, path === '/ok.html' ? 'OK' : 'ok\n');
@@ -148,7 +158,11 @@ export class ControlServer {
     }
     if (path === '/mainlogtail') return this.#streams.followLog(res, this.#ctx, MAIN_LOG, 'stdout', this.#logs.last(MAIN_LOG, 'stdout', 1024), false);
     const tail = /^\/logtail\/([^/]+)(?:\/(stdout|stderr))?$/.exec(path);
-    if (tail) return this.#logtail(res, decodeURIComponent(tail[1]!), (tail[2] ?? 'stdout') as 'stdout' | 'stderr');
+    if (tail) {
+      const name = decodeSegment(tail[1]!);
+      if (name === null) return sendError(res, 400, `bad escape in ${JSON.stringify(path)}`);
+      return this.#logtail(res, name, (tail[2] ?? 'stdout') as 'stdout' | 'stderr');
+    }
     return sendError(res, 404, `no route GET ${path}`);
   }
 

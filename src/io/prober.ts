@@ -1,68 +1,18 @@
 // Readiness probes (`ready:`): tcp connect, http GET (2xx/3xx), exec (exit 0), a log line
 // matching a regex, and sd_notify READY=1. Each attempt has `timeout`; attempts repeat every
-// `interval`; after `retries` failed attempts the probe has failed for good.
-import { request } from 'node:http';
-import { connect } from 'node:net';
-import type { ChildHandle, ExitStatus, ProbeCallbacks, Prober } from '../core/ports.ts';
+// `interval`; after `retries` failed attempts the probe has failed for good. An attempt pidone
+// could not make for lack of descriptors is not counted; a tcp/http answer counts only when
+// the port is held by the program's own processes (io/port-owner.ts).
+import type { ChildHandle, ProbeCallbacks, Prober } from '../core/ports.ts';
 import type { ProgramSpec, ReadyCheck } from '../model/spec.ts';
 import type { LogSink } from './log-sink-api.ts';
+import { describeHolders, portOwnership } from './port-owner.ts';
+import { type Attempt, type CommandRunner, type Reached, execAttempt, httpAttempt, probeTarget, tcpAttempt } from './probe-attempts.ts';
 
-/** Runs a probe command with the program's environment; resolves with its status or null on timeout. */
-export type CommandRunner = (spec: ProgramSpec, command: string | readonly string[], timeoutMs: number) => Promise<ExitStatus | null>;
+export type { CommandRunner } from './probe-attempts.ts';
 
 /** Listens for sd_notify datagrams for a program; null when unsupported. */
 export type NotifyWatcher = (spec: ProgramSpec, child: ChildHandle, onReady: () => void) => (() => void) | null;
-
-type Attempt = (timeoutMs: number) => Promise<string | null>; // null = success, else why not
-
-function tcpAttempt(host: string, port: number): Attempt {
-  return (timeoutMs) => new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (why: string | null): void => {
-      socket.destroy();
-      clearTimeout(timer);
-      resolve(why);
-    };
-    const timer = setTimeout(() => done(`tcp ${host}:${port}: no connection within ${timeoutMs} ms`), timeoutMs);
-    socket.once('connect', () => done(null));
-    socket.once('error', (err: NodeJS.ErrnoException) => done(`tcp ${host}:${port}: ${err.code ?? err.message}`));
-  });
-}
-
-function httpAttempt(url: string): Attempt {
-  return (timeoutMs) => new Promise((resolve) => {
-    let settled = false;
-    const done = (why: string | null): void => {
-      if (settled) return;
-      settled = true;
-      resolve(why);
-    };
-    try {
-      const req = request(url, { method: 'GET', timeout: timeoutMs }, (res) => {
-        res.resume();
-        const code = res.statusCode ?? 0;
-        done(code >= 200 && code < 400 ? null : `http ${url}: status ${code}`);
-      });
-      req.on('timeout', () => {
-        req.destroy();
-        done(`http ${url}: no answer within ${timeoutMs} ms`);
-      });
-      req.on('error', (err: NodeJS.ErrnoException) => done(`http ${url}: ${err.code ?? err.message}`));
-      req.end();
-    } catch (err) {
-      done(`http ${url}: ${(err as Error).message}`);
-    }
-  });
-}
-
-function execAttempt(run: CommandRunner, spec: ProgramSpec, command: string | readonly string[]): Attempt {
-  return async (timeoutMs) => {
-    const status = await run(spec, command, timeoutMs).catch((err: Error) => ({ code: 127, signal: null, error: err.message }));
-    if (status === null) return `exec: no result within ${timeoutMs} ms`;
-    if (status.code === 0) return null;
-    return `exec: ${'error' in status ? status.error : status.code !== null ? `exit status ${status.code}` : `killed by SIG${status.signal}`}`;
-  };
-}
 
 export class ProcessProber implements Prober {
   readonly #sink: LogSink;
@@ -136,17 +86,56 @@ export class ProcessProber implements Prober {
     const attempt: Attempt = check.kind === 'tcp' ? tcpAttempt(check.host, check.port)
       : check.kind === 'http' ? httpAttempt(check.url)
         : execAttempt(this.#run, spec, check.command);
+    this.#warnIfHeld(spec, child, check);
     let failures = 0;
+    let skipped = 0;
+    const said = { unknown: false };
     const tryOnce = (): void => {
-      void attempt(ms(probe.timeout)).then((why) => {
+      void attempt(ms(probe.timeout)).then((result) => {
         if (cancelled) return;
-        if (why === null) return succeed();
-        failures++;
-        if (failures > probe.retries) return fail(`${failures} attempts failed, the last with ${why}`);
+        let r = result;
+        if (r.kind === 'passed') {
+          const notOurs = r.reached === undefined ? null : this.#notOurs(spec, child, r.reached, said);
+          if (notOurs === null) return succeed();
+          r = { kind: 'failed', why: notOurs };
+        }
+        if (r.kind === 'skipped') {
+          // Said on the 1st, 2nd, 4th, 8th... time: visible, without a line per interval.
+          skipped++;
+          if ((skipped & (skipped - 1)) === 0) this.#sink.event('warn', `${spec.name}: readiness probe not run (${r.why}); not counted against its retries (${skipped} time${skipped > 1 ? 's' : ''} so far)`);
+        } else {
+          failures++;
+          if (failures > probe.retries) return fail(`${failures} attempts failed, the last with ${r.why}`);
+        }
         later(ms(probe.interval), tryOnce);
       });
     };
     later(ms(probe.initial_delay), tryOnce);
     return cancel;
+  }
+
+  /**
+   * Why the answer at `reached` does not count, or null when it came from the program (or
+   * when that cannot be told: said once per start, and accepted).
+   */
+  #notOurs(spec: ProgramSpec, child: ChildHandle, reached: Reached, said: { unknown: boolean }): string | null {
+    const at = `${reached.address.includes(':') ? `[${reached.address}]` : reached.address}:${reached.port}`;
+    const o = portOwnership(child.pid, reached.port, reached.address);
+    if (o.kind === 'ours') return null;
+    if (o.kind === 'unknown') {
+      if (!said.unknown) this.#sink.event('warn', `${spec.name}: cannot tell whether ${at}, which answered its readiness probe, is ${spec.name}'s: ${o.why}; the answer is accepted`);
+      said.unknown = true;
+      return null;
+    }
+    return `${at} answers, but ${describeHolders(o)} holds that port, not ${spec.name}`;
+  }
+
+  /** At start: a port the probe checks that someone else already holds will not let it pass. */
+  #warnIfHeld(spec: ProgramSpec, child: ChildHandle, check: ReadyCheck): void {
+    const target = probeTarget(check);
+    if (target === null) return;
+    const o = portOwnership(child.pid, target.port, target.address);
+    if (o.kind !== 'foreign') return;
+    this.#sink.event('warn', `${spec.name}: port ${target.port}, which its readiness probe checks, is already held by ${describeHolders(o)}, which pidone did not start for ${spec.name}; the probe will not pass while that process holds it`);
   }
 }

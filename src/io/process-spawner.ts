@@ -10,6 +10,7 @@ import type { SpawnError, SpawnErrorKind } from '../core/spawn-error.ts';
 import type { ProgramSpec } from '../model/spec.ts';
 import { envp, type Addon } from './addon.ts';
 import { resolveExecutable } from './executable.ts';
+import { FdLimitError, fdReserve, isFdLimit } from './fd-reserve.ts';
 import type { LogSink } from './log-sink-api.ts';
 import type { Reaper } from './reaper.ts';
 import { shellArgv } from './shell-command.ts';
@@ -148,6 +149,8 @@ export class ProcessSpawner implements Spawner {
     let outRead = -1;
     let errRead = -1;
     try {
+      // At the descriptor limit the last few belong to the control socket (io/fd-reserve.ts).
+      fdReserve.admit(spec.redirect_stderr ? 3 : 5);
       // Every descriptor made here is closed below, whatever fails (a failed spawn leaks none).
       let outWrite: number;
       [outRead, outWrite] = addon.pipe();
@@ -172,8 +175,12 @@ export class ProcessSpawner implements Spawner {
         stdio: [devNull, outWrite, errWrite],
       });
     } catch (err) {
+      fdReserve.noteFailure(err);
       for (const fd of [outRead, errRead]) if (fd >= 0) closeSync(fd);
       const e = err as NodeJS.ErrnoException;
+      if (err instanceof FdLimitError || isFdLimit(err)) {
+        return { ok: false, error: failure('resources', `couldn't spawn ${found.path}: out of file descriptors (EMFILE): raise the limit (ulimit -n, docker run --ulimit nofile=N)`, 'EMFILE') };
+      }
       return { ok: false, error: e.syscall !== undefined ? childFailure(e, spec, found.path) : failure('resources', `couldn't spawn ${found.path}: ${e.code ?? e.message}`, e.code) };
     } finally {
       for (const fd of opened) closeSync(fd);
