@@ -1,11 +1,11 @@
 // supervisord's computed values into pidone's model (model/spec.ts). Field for field the same
 // values; the decisions are where pidone's runtime differs from a daemonizing supervisord.
-import type { ControlSettings, GroupSpec, ProgramSpec, Settings } from '../model/spec.ts';
+import type { GroupSpec, ProgramSpec, Settings } from '../model/spec.ts';
 import { defaultSettings } from './defaults.ts';
 import type { SettingsExtensions } from './ini-extensions.ts';
 import type { IniGroup, IniGroupKind } from './ini-groups.ts';
 import type { IniProcess } from './ini-process.ts';
-import type { IniServer } from './ini-servers.ts';
+import { controlSettings, type IniServer } from './ini-servers.ts';
 import type { IniSupervisord } from './ini-supervisord.ts';
 
 /** The supervisord-only values of a process that ProgramSpec does not carry. */
@@ -100,18 +100,7 @@ export function toGroupSpec(g: IniProcessGroup): GroupSpec {
  */
 export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], ext: SettingsExtensions, explicit: { umask: boolean }): Settings {
   const base = defaultSettings(sup.childlogdir);
-  const unix = servers.find((s) => s.family === 'unix');
-  const inet = servers.find((s) => s.family === 'inet');
-  const creds = inet && inet.username !== null ? inet : unix;
-  const control: ControlSettings = {
-    socket: unix?.file ?? null,
-    socket_mode: unix?.chmod ?? base.control.socket_mode,
-    // supervisord binds every interface for `port=9001`, `:9001` and `*:9001`.
-    tcp: inet ? `${inet.host || '0.0.0.0'}:${inet.port}` : null,
-    username: creds?.username ?? null,
-    password: creds?.password ?? null,
-    token: null,
-  };
+  const control = controlSettings(servers, base.control);
   return {
     log_format: ext.log_format ?? base.log_format,
     timestamps: ext.timestamps ?? base.timestamps,

@@ -5,7 +5,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { Actions } from './actions.ts';
 import { handleApi } from './api.ts';
-import { type Credentials, authorized, hasCredentials, socketCredentials } from './auth.ts';
+import { type Credentials, authorized, hasCredentials, socketCredentials, tcpCredentials } from './auth.ts';
 import type { ControlContext } from './context.ts';
 import { GroupOps } from './groups.ts';
 import { BodyTooLarge, readBody, sendError, sendText } from './http-util.ts';
@@ -63,15 +63,16 @@ export class ControlServer {
     this.#unlink = await listenUnix(unix, this.#opts.socket, settings.socket_mode, this.#ctx.pid, (m) => this.#ctx.sink.event('info', m));
     if (settings.tcp === null) return;
     const at = parseListen(settings.tcp);
-    if (!hasCredentials(settings)) {
-      this.#ctx.sink.event('error', `control: NOT listening on TCP ${settings.tcp}: it needs authentication; set control.token or control.username and control.password`);
+    const creds = tcpCredentials(settings);
+    if (!hasCredentials(creds)) {
+      this.#ctx.sink.event('error', `control: NOT listening on TCP ${settings.tcp}: pidone serves TCP only with authentication; set username= and password= in [inet_http_server] (YAML: control.username and control.password, or control.token)`);
       return;
     }
     if (at === null) {
       this.#ctx.sink.event('error', `control: NOT listening on TCP: cannot read ${JSON.stringify(settings.tcp)} as host:port`);
       return;
     }
-    const tcp = this.#server('tcp', settings);
+    const tcp = this.#server('tcp', creds);
     try {
       await listenTcp(tcp, at);
       this.#ctx.sink.event('info', `control: listening on http://${settings.tcp} (authentication required)`);

@@ -116,6 +116,14 @@ export interface ControlSettings {
   /** Plain text or supervisord's "{SHA}hex" form. */
   readonly password: string | null;
   readonly token: string | null;
+  /**
+   * Credentials the unix socket asks for: INI [unix_http_server] username/password, which
+   * supervisord applies to that listener alone (username/password above are the TCP
+   * listener's). Absent (YAML): the socket asks for the credentials above only when there is
+   * no TCP listener, since they can only be meant for it then.
+   */
+  readonly socket_username?: string | null;
+  readonly socket_password?: string | null;
 }
 
 export interface Settings {
