@@ -164,9 +164,9 @@ export const SUPERVISOR_METHODS: Readonly<Record<string, RpcMethod>> = {
     },
   },
   restart: {
-    sig: ['boolean'], help: 'Reload the config file: only added, removed and changed programs start or stop (pidone does not restart everything).',
+    sig: ['boolean'], help: 'Restart every program as supervisord does: read the config file again, stop everything, start afresh (answers at once).',
     run: (env) => {
-      setImmediate(() => env.ctx.config.reload());
+      setImmediate(() => void env.restartAll.run());
       return true;
     },
   },
