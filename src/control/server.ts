@@ -14,6 +14,7 @@ import { ExitCounter, renderMetrics } from './metrics.ts';
 import { asFault, invoke } from './rpc.ts';
 import { listenTcp, listenUnix, parseListen } from './socket.ts';
 import { Streams } from './streams.ts';
+import { RestartAll } from './restart-all.ts';
 import { findProcess, programsResponse } from './views.ts';
 import { BrowserGuard } from './web.ts';
 import { XmlSyntaxError } from './xml.ts';
@@ -36,6 +37,7 @@ export class ControlServer {
   readonly #actions: Actions;
   readonly #groups: GroupOps;
   readonly #logs: Logs;
+  readonly #restartAll: RestartAll;
   readonly #streams = new Streams();
   readonly #guard = new BrowserGuard();
   readonly #exits = new ExitCounter();
@@ -48,6 +50,7 @@ export class ControlServer {
     this.#actions = new Actions(ctx);
     this.#groups = new GroupOps(ctx.config, ctx.supervisor);
     this.#logs = new Logs(ctx.sink);
+    this.#restartAll = new RestartAll(ctx, this.#actions, this.#logs, this.#groups);
     ctx.bus.on((e) => this.#exits.observe(e));
   }
 
@@ -138,7 +141,9 @@ export class ControlServer {
       if (why !== null) return sendError(res, 403, why);
     }
     if (path.startsWith('/RPC2')) return this.#rpc(req, res);
-    if (path.startsWith('/api/')) return handleApi({ ctx: this.#ctx, actions: this.#actions, logs: this.#logs, streams: this.#streams }, req, res, path.slice(4), url.searchParams);
+    if (path.startsWith('/api/')) {
+      return handleApi({ ctx: this.#ctx, actions: this.#actions, logs: this.#logs, streams: this.#streams, restartAll: this.#restartAll }, req, res, path.slice(4), url.searchParams);
+    }
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `use GET for ${path}`);
     if (path === '/' || path === '/index.html') return this.#guard.page(res);
     if (path === '/healthz' || path === '/ok.html') return sendText(res, 200, path === '/ok.html' ? 'OK' : 'ok\n');
@@ -180,7 +185,7 @@ export class ControlServer {
     }
     let xml: string;
     try {
-      xml = encodeResponse(await invoke({ ctx: this.#ctx, actions: this.#actions, groups: this.#groups, logs: this.#logs }, call.method, call.params));
+      xml = encodeResponse(await invoke({ ctx: this.#ctx, actions: this.#actions, groups: this.#groups, logs: this.#logs, restartAll: this.#restartAll }, call.method, call.params));
     } catch (err) {
       xml = encodeFault(asFault(err));
     }
