@@ -17,6 +17,7 @@ import { Streams } from './streams.ts';
 import { RestartAll } from './restart-all.ts';
 import { findProcess, programsResponse } from './views.ts';
 import { BrowserGuard } from './web.ts';
+import { sendTailPage, tailLimit } from './web-tail.ts';
 import { XmlSyntaxError } from './xml.ts';
 import { decodeCall, encodeFault, encodeResponse } from './xmlrpc.ts';
 
@@ -146,6 +147,7 @@ export class ControlServer {
     }
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `use GET for ${path}`);
     if (path === '/' || path === '/index.html') return this.#guard.page(res);
+    if (path === '/tail.html') return this.#tailPage(res, url.searchParams);
     if (path === '/healthz' || path === '/ok.html') return sendText(res, 200, path === '/ok.html' ? 'OK' : 'ok\n');
     if (path === '/readyz') return this.#readyz(res);
     if (path === '/metrics') {
@@ -163,6 +165,14 @@ export class ControlServer {
     const spec = findProcess(this.#ctx, name);
     if (spec === undefined) return sendText(res, 404, 'Not Found\n');
     this.#streams.followLog(res, this.#ctx, spec.name, stream, this.#logs.last(spec.name, stream, 1024), false);
+  }
+
+  /** supervisord's tail page: the last max(1024, limit) bytes of stdout. */
+  #tailPage(res: ServerResponse, q: URLSearchParams): void {
+    const name = q.get('processname');
+    const limit = tailLimit(q.get('limit'));
+    const spec = name === null ? undefined : findProcess(this.#ctx, name);
+    sendTailPage(res, name, spec === undefined ? null : this.#logs.last(spec.name, 'stdout', limit).toString('utf8'), limit);
   }
 
   #readyz(res: ServerResponse): void {
