@@ -98,7 +98,7 @@ export function toGroupSpec(g: IniProcessGroup): GroupSpec {
  * count when written: supervisord applies them only when it daemonizes, which pidone never does
  * (like `supervisord -n`), so their defaults (022, none) would change nothing there either.
  */
-export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], ext: SettingsExtensions, explicit: { umask: boolean }): Settings {
+export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], ext: SettingsExtensions, explicit: { umask: boolean; logfile?: boolean; pidfile?: boolean }): Settings {
   const base = defaultSettings(sup.childlogdir);
   const control = controlSettings(servers, base.control);
   return {
@@ -111,5 +111,9 @@ export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], e
     childlogdir: sup.childlogdir,
     umask: explicit.umask ? sup.umask : null,
     directory: sup.directory,
+    // Written only when the config says so: supervisord's defaults (supervisord.log and
+    // supervisord.pid in the current directory) would litter a container's working directory.
+    ...(explicit.logfile ? { logfile: { path: sup.logfile, maxbytes: sup.logfile_maxbytes, backups: sup.logfile_backups } } : {}),
+    ...(explicit.pidfile ? { pidfile: sup.pidfile } : {}),
   };
 }

@@ -139,6 +139,13 @@ export interface Settings {
   readonly childlogdir: string;
   readonly umask: number | null;
   readonly directory: string | null;
+  /**
+   * INI [supervisord] logfile= (with logfile_maxbytes, logfile_backups), when written: pidone's
+   * own lines also go to this file, rotated as supervisord rotates its main log. Absent: none.
+   */
+  readonly logfile?: { readonly path: string; readonly maxbytes: number; readonly backups: number };
+  /** INI [supervisord] pidfile=, when written: pidone writes its pid there and removes it at exit. */
+  readonly pidfile?: string;
 }
 
 export interface GroupSpec {
