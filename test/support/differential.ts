@@ -74,7 +74,8 @@ export async function startPidone(conf: string, socketName = 'supervisor.sock'):
   const dir = tempDir('pidone-diff-p1-');
   const file = join(dir, 'supervisord.conf');
   writeFileSync(file, conf);
-  const run = runPidone(['-c', file], { cwd: dir });
+  // PIDONE_DIFF_DIST measures another build (an older commit's dist/pidone.js) with the same script.
+  const run = runPidone(['-c', file], { cwd: dir, ...(process.env.PIDONE_DIFF_DIST ? { dist: process.env.PIDONE_DIFF_DIST } : {}) });
   const socket = join(dir, socketName);
   await waitFor(socket, () => `${run.stdout.join('\n')}\n${run.stderr()}`);
   return {
@@ -166,8 +167,7 @@ export interface Comparison {
 }
 
 /** Step by step: equal after normalization? (wait steps are not compared, only checked.) */
-export function compare(steps: readonly Step[], sd: readonly Answer[], p1: readonly Answer[], dirs: { sd: string; p1: string }, identifier: string): Comparison[] {
-  const names = labels(steps);
+export function compare(steps: readonly Step[], names: readonly string[], sd: readonly Answer[], p1: readonly Answer[], dirs: { sd: string; p1: string }, identifier: string): Comparison[] {
   const out: Comparison[] = [];
   steps.forEach((step, i) => {
     const kind = String(step[0]);
