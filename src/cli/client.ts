@@ -201,7 +201,6 @@ async function act(p: Parsed, host: ClientHost, verb: 'start' | 'stop' | 'restar
   return code;
 }
 
-
 /** For an unknown bare name that is a group: how to name the group (supervisord's rule). */
 async function groupHint(p: Parsed, name: string): Promise<string> {
   if (name.includes(':')) return '';
