@@ -72,10 +72,11 @@ describe('INI model', () => {
     assert.equal(program(r, 'quotes').environment.SHARED, 'from-program');
   });
 
-  it('maps [unix_http_server] and [inet_http_server] to Settings.control', () => {
+  it('maps [unix_http_server] and [inet_http_server] to Settings.control, each listener with its own credentials', () => {
     const r = fixture('servers.conf');
     assert.deepEqual(r.settings.control, {
       socket: '/run/supervisord.sock', socket_mode: 0o770, tcp: '0.0.0.0:9001', username: 'user', password: '123', token: null,
+      socket_username: 'admin', socket_password: '{SHA}82ab876d1387bfafe46cc1c8a2ef074eae50cb1d',
     });
   });
 

@@ -70,6 +70,34 @@ test('logs: last bytes, stderr, and -f following new output', async () => {
   }
 });
 
+test('logs of several programs: all, group:*, names; each line prefixed; -f follows them together', async () => {
+  d = await startDaemon(`${CONFIG}  pair:
+    command: sh -c 'echo "pair says $SUPERVISOR_PROCESS_NAME"; exec sleep 1000'
+    numprocs: 2
+`);
+  const ctl = (...a: string[]) => d!.pidone([...a, '-s', d!.socket]);
+  await until(async () => (await ctl('logs', 'pair:*')).stdout.split('\n').length === 3, 10_000, 'both pair processes wrote');
+  assert.deepEqual(await ctl('logs', 'all'), {
+    code: 0, stderr: '',
+    stdout: 'migrate | migrated\npair:0  | pair says pair:0\npair:1  | pair says pair:1\nweb     | serving\n',
+  });
+  assert.deepEqual(await ctl('logs', '--stderr', 'web', 'tool'), { code: 0, stdout: 'web  ! warn\n', stderr: '' });
+  assert.deepEqual(await ctl('logs', 'pair:*'), { code: 0, stdout: 'pair:0 | pair says pair:0\npair:1 | pair says pair:1\n', stderr: '' });
+  assert.deepEqual(await ctl('logs', 'web', 'nosuch'), { code: 1, stdout: 'nosuch: ERROR (no such process)\n', stderr: '' });
+  assert.deepEqual(await ctl('logs', 'pair'), { code: 1, stdout: 'pair: ERROR (no such process; pair is a group: name it pair:*)\n', stderr: '' });
+  const f = spawn(process.execPath, [DIST, 'logs', '-f', 'web', 'pair:1', '-s', d.socket], { env: BASE_ENV });
+  let out = '';
+  f.stdout.on('data', (c) => (out += c));
+  try {
+    await until(() => out === 'pair:1 | pair says pair:1\nweb    | serving\n', 5000, `the tails (got ${JSON.stringify(out)})`);
+    await ctl('restart', 'web', 'pair:1');
+    await until(() => out.split('\n').length === 5, 5000, `the new lines (got ${JSON.stringify(out)})`);
+    assert.deepEqual(out.split('\n').slice(2, 4).sort(), ['pair:1 | pair says pair:1', 'web    | serving']);
+  } finally {
+    f.kill();
+  }
+});
+
 test('a failing program makes status exit 1 and says why; reload applies or rejects a config', async () => {
   d = await startDaemon(CONFIG.replace("echo migrated'", "echo failed; exit 4'"));
   const ctl = (...a: string[]) => d!.pidone([...a, '-s', d!.socket]);

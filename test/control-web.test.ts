@@ -1,7 +1,9 @@
 // The web page in a real browser (Debian's /usr/bin/chromium driven by playwright-core): the
 // page lists the programs, Stop changes the state without a reload (SSE), the log tail shows
-// output, and a screenshot lands in test/artifacts/. Over the TCP listener with Basic auth,
-// since browsers cannot reach unix sockets. Missing chromium or playwright-core fails loudly.
+// output; supervisord's controls (Refresh, Restart All, Stop All, Clear Log, the tail pages at
+// its URLs) work by clicking; screenshots land in test/artifacts/. Over the TCP listener with
+// Basic auth, since browsers cannot reach unix sockets. Missing chromium or playwright-core
+// fails loudly.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -39,25 +41,34 @@ async function playwright(): Promise<any> {
   }
 }
 
-test('the web page shows states, stops a program with a click, follows its log', async () => {
+async function browse(port: number): Promise<any> {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (CI does)`);
   const { chromium } = await playwright();
-  const port = await freePort();
-  d = await startDaemon(`settings:
-  control: { socket: SOCKET, tcp: "127.0.0.1:${port}", username: admin, password: secret }
-programs:
-  web:
-    command: sh -c 'echo serving requests; exec sleep 1000'
-  worker:
-    command: sleep 1000
-`);
   profile = mkdtempSync(join(tmpdir(), 'pidone-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
+  return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     httpCredentials: { username: 'admin', password: 'secret' },
   });
+}
+
+const PROGRAMS = (port: number) => `settings:
+  control: { socket: SOCKET, tcp: "127.0.0.1:${port}", username: admin, password: secret }
+programs:
+  web:
+    command: sh -c 'echo serving requests; echo web warns >&2; exec sleep 1000'
+  worker:
+    command: sleep 1000
+  manual:
+    command: sh -c 'echo manual ran; exec sleep 1000'
+    autostart: false
+`;
+
+test('the web page shows states, stops a program with a click, follows its log', async () => {
+  const port = await freePort();
+  d = await startDaemon(PROGRAMS(port));
+  const browser = await browse(port);
   try {
     const page = browser.pages()[0] ?? await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -83,6 +94,55 @@ programs:
     }, port);
     assert.ok(status === 'blocked' || status === 'opaque', status);
     assert.match((await d.pidone(['status', 'worker', '-s', d.socket])).stdout, /RUNNING/);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("supervisord's controls: Refresh, Stop All, Restart All, Clear Log, and the tail pages at its URLs", async () => {
+  const port = await freePort();
+  d = await startDaemon(PROGRAMS(port));
+  const browser = await browse(port);
+  const status = async (name: string) => (await d!.pidone(['status', name, '-s', d!.socket])).stdout;
+  try {
+    const page = browser.pages()[0] ?? await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.locator('tr[data-name="web"][data-state="RUNNING"]').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await page.locator('#message', { hasText: 'Page refreshed at' }).waitFor();
+
+    await page.getByRole('button', { name: 'Stop All', exact: true }).click();
+    await page.locator('#message', { hasText: 'All stopped at' }).waitFor();
+    for (const n of ['web', 'worker']) await page.locator(`tr[data-name="${n}"][data-state="STOPPED"]`).waitFor({ timeout: 10_000 });
+    // supervisord's Restart All starts everything, autostart=false programs too.
+    await page.getByRole('button', { name: 'Restart All', exact: true }).click();
+    await page.locator('#message', { hasText: 'All restarted at' }).waitFor();
+    for (const n of ['web', 'worker', 'manual']) await page.locator(`tr[data-name="${n}"][data-state="RUNNING"]`).waitFor({ timeout: 10_000 });
+    assert.match(await status('manual'), /RUNNING/);
+
+    // The tail page, as supervisord's Name link opens it; then Clear Log empties it.
+    await until(async () => (await d!.pidone(['logs', 'web', '-s', d!.socket])).stdout.includes('serving requests'), 5000, 'web wrote');
+    const web = page.locator('tr[data-name="web"]');
+    const [tail] = await Promise.all([page.waitForEvent('popup'), web.getByRole('link', { name: 'Tail', exact: true }).click()]);
+    await tail.locator('pre#tail', { hasText: 'serving requests' }).waitFor({ timeout: 10_000 });
+    assert.equal(new URL(tail.url()).pathname, '/tail.html');
+    assert.equal(await tail.title(), 'pidone tail of process web');
+    mkdirSync(join(ROOT, 'test', 'artifacts'), { recursive: true });
+    await tail.screenshot({ path: join(ROOT, 'test', 'artifacts', 'web-tail.png'), fullPage: true });
+    await web.getByRole('button', { name: 'Clear Log', exact: true }).click();
+    await page.locator('#message', { hasText: 'web: log cleared' }).waitFor();
+    await tail.getByRole('link', { name: 'Refresh' }).click();
+    await tail.locator('pre#tail').waitFor();
+    assert.equal(await tail.locator('pre#tail').innerText(), '');
+    await tail.close();
+
+    // Tail -f Stderr follows /logtail/web/stderr: a restart's new line shows up in the open page.
+    const [follow] = await Promise.all([page.waitForEvent('popup'), web.getByRole('link', { name: 'Tail -f Stderr' }).click()]);
+    assert.equal(new URL(follow.url()).pathname, '/logtail/web/stderr');
+    await d.pidone(['restart', 'web', '-s', d.socket]);
+    await follow.locator('body', { hasText: 'web warns' }).waitFor({ timeout: 10_000 });
+    await follow.close();
+    await page.screenshot({ path: join(ROOT, 'test', 'artifacts', 'web-controls.png'), fullPage: true });
   } finally {
     await browser.close();
   }

@@ -22,7 +22,14 @@ test('namespecs resolve like supervisorctl, unknown ones are BAD_NAME', () => {
     { name: 'ga', group: 'grp', status: 'SUCCESS', description: 'OK' },
   ] }, 'group members in priority order');
   assert.deepEqual(w.sup.stopProcess('grp:'), { ok: true, scope: 'group', results: [] }, 'nothing running: empty list');
-  assert.equal(w.sup.stopProcess('web').ok, true, 'a bare group name means the group');
+  // supervisord's split_namespec: `x` is process x of group x, so a bare group name and a
+  // bare process name of another group are BAD_NAME.
+  assert.deepEqual(w.sup.stopProcess('web'), { ok: false, fault: 'BAD_NAME', message: 'BAD_NAME: web' }, 'a bare group name');
+  assert.deepEqual(w.sup.stopProcess('grp'), { ok: false, fault: 'BAD_NAME', message: 'BAD_NAME: grp' }, 'a bare group name');
+  assert.deepEqual(w.sup.startProcess('ga'), { ok: false, fault: 'BAD_NAME', message: 'BAD_NAME: ga' }, 'a process of group grp by its name alone');
+  assert.deepEqual(w.sup.startProcess('web:0:x'), { ok: false, fault: 'BAD_NAME', message: 'BAD_NAME: web:0:x' });
+  assert.equal(w.sup.startProcess('solo').ok, true, 'a program\'s only process by its name');
+  assert.equal(w.sup.startProcess('solo:solo').ok, false, 'and as solo:solo (already started)');
   assert.equal(displayName(grp('ga')), 'grp:ga');
   assert.equal(displayName(yaml('web:0', { group: 'web' })), 'web:0');
   assert.equal(FAULT_CODES.ALREADY_STARTED, 60);

@@ -19,7 +19,9 @@ const CLIENT_USAGE = `usage:
                                             to run is RUNNING and ready (a Docker HEALTHCHECK)
   pidone start|stop|restart NAME...|all [--no-wait]
   pidone signal SIGNAL NAME...|all
-  pidone logs [-f] [--stderr] [-n BYTES] NAME
+  pidone logs [-f] [--stderr] [-n BYTES] NAME...
+                                            one program's output; several, group:* or all:
+                                            each line prefixed with its program (-f: all at once)
   pidone reload                             re-read the config: only changed programs restart
   pidone shutdown [--no-wait]               stop everything; waits until pidone has finished
 
@@ -110,7 +112,7 @@ function check(command: string, { names, values }: Parsed): void {
   if (bytes !== undefined && !/^\d+$/.test(bytes)) throw new Usage(`-n expects a number of bytes, got ${JSON.stringify(bytes)}`);
   if (['start', 'stop', 'restart'].includes(command) && names.length === 0) throw new Usage(`${command} needs a program name (or all)`);
   if (command === 'signal' && names.length < 2) throw new Usage('signal needs a signal name and a program name');
-  if (command === 'logs' && names.length !== 1) throw new Usage('logs needs exactly one program name');
+  if (command === 'logs' && names.length === 0) throw new Usage('logs needs a program name (or several, group:*, all)');
   if ((command === 'reload' || command === 'shutdown') && names.length > 0) throw new Usage(`${command} takes no names`);
 }
 
@@ -150,16 +152,21 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     return act({ ...p, names }, host, 'signal', { signal: sig });
   },
   async logs(p, host) {
-    const name = encodeURIComponent(p.names[0]!);
     const stream = p.flags.has('--stderr') ? 'stderr' : 'stdout';
     const bytes = p.values.get('--bytes') ?? '1600';
     const follow = p.flags.has('--follow') ? '&follow=1' : '';
+    const one = p.names.length === 1 && p.names[0] !== 'all' && !/:\*?$/.test(p.names[0]!);
+    // One process: its bytes as written. Several: each line prefixed with its program.
+    const path = one
+      ? `/api/programs/${encodeURIComponent(p.names[0]!)}/logs?stream=${stream}&bytes=${bytes}${follow}`
+      : `/api/logs?${p.names.map((n) => `name=${encodeURIComponent(n)}`).join('&')}&stream=${stream}&bytes=${bytes}${follow}`;
     // With -f this runs until pidone ends the stream or the user presses Ctrl-C.
-    const a = await send(p.target, 'GET', `/api/programs/${name}/logs?stream=${stream}&bytes=${bytes}${follow}`, undefined, (c) => host.stdout(c.toString('utf8')));
+    const a = await send(p.target, 'GET', path, undefined, (c) => host.stdout(c.toString('utf8')));
     if (a.status === 200) return 0;
     const body = parseBody<ErrorBody>(a);
     if (body.fault === 'BAD_NAME') {
-      host.stdout(`${p.names[0]}: ERROR (no such process)\n`);
+      const name = one ? p.names[0]! : body.error.replace(/^no such process: /, '');
+      host.stdout(`${name}: ERROR (no such process${await groupHint(p, name)})\n`);
       return 1;
     }
     return failed(host, a.status, body);
@@ -192,10 +199,17 @@ async function act(p: Parsed, host: ClientHost, verb: 'start' | 'stop' | 'restar
         if (x.status !== 'SUCCESS' && !harmless(verb, x.status)) code = 1;
       }
     } else if (r.body.fault !== undefined && r.status !== 401 && r.status !== 403) {
-      host.stdout(`${n}: ERROR (${reason(r.body.fault, r.body.error)})\n`);
+      const hint = r.body.fault === 'BAD_NAME' ? await groupHint(p, n) : '';
+      host.stdout(`${n}: ERROR (${reason(r.body.fault, r.body.error)}${hint})\n`);
       if (!harmless(verb, r.body.fault)) code = 1;
     } else code = failed(host, r.status, r.body);
   }
   return code;
 }
 
+/** For an unknown bare name that is a group: how to name the group (supervisord's rule). */
+async function groupHint(p: Parsed, name: string): Promise<string> {
+  if (name.includes(':')) return '';
+  const { status, body } = await call<ProgramsResponse>(p.target, 'GET', '/api/programs');
+  return status === 200 && body.programs.some((x) => x.group === name) ? `; ${name} is a group: name it ${name}:*` : '';
+}

@@ -1,11 +1,11 @@
 // supervisord's computed values into pidone's model (model/spec.ts). Field for field the same
 // values; the decisions are where pidone's runtime differs from a daemonizing supervisord.
-import type { ControlSettings, GroupSpec, ProgramSpec, Settings } from '../model/spec.ts';
+import type { GroupSpec, ProgramSpec, Settings } from '../model/spec.ts';
 import { defaultSettings } from './defaults.ts';
 import type { SettingsExtensions } from './ini-extensions.ts';
 import type { IniGroup, IniGroupKind } from './ini-groups.ts';
 import type { IniProcess } from './ini-process.ts';
-import type { IniServer } from './ini-servers.ts';
+import { controlSettings, type IniServer } from './ini-servers.ts';
 import type { IniSupervisord } from './ini-supervisord.ts';
 
 /** The supervisord-only values of a process that ProgramSpec does not carry. */
@@ -98,20 +98,9 @@ export function toGroupSpec(g: IniProcessGroup): GroupSpec {
  * count when written: supervisord applies them only when it daemonizes, which pidone never does
  * (like `supervisord -n`), so their defaults (022, none) would change nothing there either.
  */
-export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], ext: SettingsExtensions, explicit: { umask: boolean }): Settings {
+export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], ext: SettingsExtensions, explicit: { umask: boolean; logfile?: boolean; pidfile?: boolean }): Settings {
   const base = defaultSettings(sup.childlogdir);
-  const unix = servers.find((s) => s.family === 'unix');
-  const inet = servers.find((s) => s.family === 'inet');
-  const creds = inet && inet.username !== null ? inet : unix;
-  const control: ControlSettings = {
-    socket: unix?.file ?? null,
-    socket_mode: unix?.chmod ?? base.control.socket_mode,
-    // supervisord binds every interface for `port=9001`, `:9001` and `*:9001`.
-    tcp: inet ? `${inet.host || '0.0.0.0'}:${inet.port}` : null,
-    username: creds?.username ?? null,
-    password: creds?.password ?? null,
-    token: null,
-  };
+  const control = controlSettings(servers, base.control);
   return {
     log_format: ext.log_format ?? base.log_format,
     timestamps: ext.timestamps ?? base.timestamps,
@@ -122,5 +111,9 @@ export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], e
     childlogdir: sup.childlogdir,
     umask: explicit.umask ? sup.umask : null,
     directory: sup.directory,
+    // Written only when the config says so: supervisord's defaults (supervisord.log and
+    // supervisord.pid in the current directory) would litter a container's working directory.
+    ...(explicit.logfile ? { logfile: { path: sup.logfile, maxbytes: sup.logfile_maxbytes, backups: sup.logfile_backups } } : {}),
+    ...(explicit.pidfile ? { pidfile: sup.pidfile } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // [inet_http_server] and [unix_http_server] (ServerOptions.server_configs_from_parser): every
 // section whose name starts with either word (`[inet_http_server:second]` too), inet first.
+import type { ControlSettings } from '../model/spec.ts';
 import { attempt, fail, saneget, type Ctx } from './ini-context.ts';
 import { getOption } from './ini-parser.ts';
 import { normalizePath } from './ini-pypath.ts';
@@ -83,4 +84,26 @@ export function readServers(ctx: Ctx): IniServer[] {
     out.push({ section, name: serverName(section), family: 'unix', ...creds, file, chmod, chown });
   }
   return out;
+}
+
+/**
+ * The control listeners from the first server of each kind, each with its own credentials as
+ * supervisord applies them: [unix_http_server] username/password guard the socket only, and
+ * [inet_http_server]'s the TCP listener only (pidone refuses TCP without them).
+ */
+export function controlSettings(servers: readonly IniServer[], defaults: ControlSettings): ControlSettings {
+  const unix = servers.find((s) => s.family === 'unix');
+  const inet = servers.find((s) => s.family === 'inet');
+  return {
+    ...defaults,
+    socket: unix?.file ?? null,
+    socket_mode: unix?.chmod ?? defaults.socket_mode,
+    // supervisord binds every interface for `port=9001`, `:9001` and `*:9001`.
+    tcp: inet ? `${inet.host || '0.0.0.0'}:${inet.port}` : null,
+    username: inet?.username ?? null,
+    password: inet?.password ?? null,
+    token: null,
+    socket_username: unix?.username ?? null,
+    socket_password: unix?.password ?? null,
+  };
 }

@@ -103,7 +103,8 @@ export function parseIni(file: string, opts: IniOptions): IniResult {
   const processGroups = groups.map(toProcessGroup);
   const runnable = processGroups.filter((g) => g.kind === 'program' || g.kind === 'group');
   checkRunnable(ctx, processGroups, servers);
-  const settings = toSettings(supervisord, servers, settingsExt, { umask: getOption(store, 'supervisord', 'umask') !== undefined });
+  const written = (key: string) => getOption(store, 'supervisord', key) !== undefined;
+  const settings = toSettings(supervisord, servers, settingsExt, { umask: written('umask'), logfile: written('logfile'), pidfile: written('pidfile') });
   return {
     programs: runnable.flatMap((g) => uniqueByName(g.processes)),
     groups: runnable.map((g) => toGroupSpec({ ...g, processes: uniqueByName(g.processes) })),

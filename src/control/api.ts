@@ -2,14 +2,15 @@
 // shutdown and the event stream. Commands answer 200 with per-process results; a fault for
 // the whole command answers {error, fault} with the fault's HTTP status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StreamName } from '../io/prefix.ts';
 import type { Actions, Outcome } from './actions.ts';
+import { clearLogs, logsOf, oneLog } from './api-logs.ts';
 import type { ControlContext } from './context.ts';
 import { BodyTooLarge, readBody, sendError, sendJson } from './http-util.ts';
 import type { Logs } from './logs.ts';
 import type { ActionResponse } from './protocol.ts';
+import type { RestartAll } from './restart-all.ts';
 import type { Streams } from './streams.ts';
-import { findProcess, programsResponse } from './views.ts';
+import { programsResponse } from './views.ts';
 
 /** What the API handlers work with. */
 export interface ApiEnv {
@@ -17,13 +18,11 @@ export interface ApiEnv {
   readonly actions: Actions;
   readonly logs: Logs;
   readonly streams: Streams;
+  readonly restartAll: RestartAll;
 }
 
 const VERBS = ['start', 'stop', 'restart', 'signal'] as const;
 type Verb = (typeof VERBS)[number];
-
-/** Default bytes of log a GET .../logs returns (supervisorctl tail shows 1600). */
-const DEFAULT_LOG_BYTES = 1600;
 
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const text = await readBody(req);
@@ -50,20 +49,6 @@ async function command(env: ApiEnv, req: IncomingMessage, res: ServerResponse, n
   sendOutcome(res, await env.actions[verb](namespec, wait));
 }
 
-function logs(env: ApiEnv, res: ServerResponse, name: string, q: URLSearchParams, sse: boolean): void {
-  const spec = findProcess(env.ctx, name);
-  if (spec === undefined) return sendError(res, 404, `no such process: ${name}`, 'BAD_NAME');
-  const stream = q.get('stream') ?? 'stdout';
-  if (stream !== 'stdout' && stream !== 'stderr') return sendError(res, 400, `stream must be stdout or stderr, not ${JSON.stringify(stream)}`, 'BAD_ARGUMENTS');
-  const bytesText = q.get('bytes');
-  const bytes = bytesText === null ? DEFAULT_LOG_BYTES : Number(bytesText);
-  if (!(Number.isInteger(bytes) && bytes >= 0)) return sendError(res, 400, `bytes must be a whole number, not ${JSON.stringify(bytesText)}`, 'BAD_ARGUMENTS');
-  const initial = env.logs.last(spec.name, stream as StreamName, bytes);
-  if (q.get('follow') === '1' || q.get('follow') === 'true') return env.streams.followLog(res, env.ctx, spec.name, stream as StreamName, initial, sse);
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': initial.length, 'Cache-Control': 'no-store' });
-  res.end(initial);
-}
-
 /** Handles a request under /api; `path` is the part after /api. */
 export async function handleApi(env: ApiEnv, req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams): Promise<void> {
   const method = req.method ?? 'GET';
@@ -72,18 +57,20 @@ export async function handleApi(env: ApiEnv, req: IncomingMessage, res: ServerRe
   try {
     if (path === '/programs' && method === 'GET') return sendJson(res, 200, programsResponse(env.ctx));
     if (path === '/events' && method === 'GET') return env.streams.events(res, env.ctx);
-    const m = /^\/programs\/([^/]+)\/(start|stop|restart|signal|logs)$/.exec(path);
+    if (path === '/logs') return method === 'GET' ? logsOf(env, res, q, sse) : sendError(res, 405, 'use GET for logs');
+    const m = /^\/programs\/([^/]+)\/(start|stop|restart|signal|logs|clear)$/.exec(path);
     if (m) {
       const name = decodeURIComponent(m[1]!);
       const verb = m[2]!;
-      if (verb === 'logs') return method === 'GET' ? logs(env, res, name, q, sse) : sendError(res, 405, 'use GET for logs');
+      if (verb === 'logs') return method === 'GET' ? oneLog(env, res, name, q, sse) : sendError(res, 405, 'use GET for logs');
       if (method !== 'POST') return sendError(res, 405, `use POST for ${verb}`);
-      if (env.ctx.supervisor.phase !== 'running') return sendError(res, 503, 'pidone is shutting down', 'SHUTDOWN_STATE');
+      if (busy(env)) return sendError(res, 503, busy(env)!, 'SHUTDOWN_STATE');
+      if (verb === 'clear') return (await readBody(req), clearLogs(env, res, name));
       return await command(env, req, res, name, verb as Verb, wait);
     }
     if (path === '/reload' && method === 'POST') {
       await readBody(req);
-      if (env.ctx.supervisor.phase !== 'running') return sendError(res, 503, 'pidone is shutting down', 'SHUTDOWN_STATE');
+      if (busy(env)) return sendError(res, 503, busy(env)!, 'SHUTDOWN_STATE');
       const r = env.ctx.config.reload();
       return r.ok ? sendJson(res, 200, r) : sendError(res, 422, 'the config has errors; nothing was changed', 'CANT_REREAD', { errors: r.errors });
     }
@@ -94,6 +81,12 @@ export async function handleApi(env: ApiEnv, req: IncomingMessage, res: ServerRe
     if (err instanceof SyntaxError || err instanceof URIError) return sendError(res, 400, `bad request: ${err.message}`, 'INCORRECT_PARAMETERS');
     throw err;
   }
+}
+
+/** Why commands are refused now (pidone stopping, or restarting everything), or null. */
+function busy(env: ApiEnv): string | null {
+  if (env.ctx.supervisor.phase !== 'running') return 'pidone is shutting down';
+  return env.restartAll.busy ? 'pidone is restarting every program (supervisor.restart)' : null;
 }
 
 async function shutdown(env: ApiEnv, req: IncomingMessage, res: ServerResponse, wait: boolean): Promise<void> {

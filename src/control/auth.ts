@@ -1,6 +1,7 @@
-// Who may talk to the control server. TCP always needs credentials (the server refuses to
-// listen without them); the unix socket is guarded by its file mode and, as supervisord's
-// [unix_http_server] username=, by credentials when they are configured for it. Accepted:
+// Who may talk to the control server, per listener as supervisord decides it. TCP always needs
+// credentials (the server refuses to listen without them); the unix socket is guarded by its
+// file mode and, as supervisord's [unix_http_server] username=, by credentials configured for
+// it, which never open the TCP listener (nor the TCP ones the socket). Accepted:
 // `Authorization: Bearer <token>`, or HTTP Basic with supervisord's username/password, the
 // password plain or `{SHA}<hex sha1>`. Comparisons are constant-time.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -19,12 +20,23 @@ export function hasCredentials(c: Credentials): boolean {
 }
 
 /**
- * Credentials for the unix socket. The model has one set for both listeners; it guards the
- * socket too when no TCP listener is configured (then it can only be meant for the socket:
- * INI [unix_http_server] username=, or YAML control.username without tcp).
+ * Credentials for the unix socket. INI gives the socket its own ([unix_http_server]
+ * username/password, as supervisord applies them: to that listener alone). YAML has one set
+ * for both listeners; it guards the socket when there is no TCP listener, since it can only be
+ * meant for the socket then.
  */
 export function socketCredentials(s: ControlSettings): Credentials | null {
+  if (s.socket_username !== undefined || s.socket_password !== undefined) {
+    const username = s.socket_username ?? null;
+    const password = s.socket_password ?? null;
+    return username !== null && password !== null ? { username, password, token: null } : null;
+  }
   return s.tcp === null && hasCredentials(s) ? s : null;
+}
+
+/** Credentials for the TCP listener (it does not start without them). */
+export function tcpCredentials(s: ControlSettings): Credentials {
+  return { username: s.username, password: s.password, token: s.token };
 }
 
 function same(a: string, b: string): boolean {

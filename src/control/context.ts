@@ -28,7 +28,7 @@ export interface ConfigPort {
 /** Everything the control server works with. */
 export interface ControlContext {
   readonly supervisor: SupervisorPort;
-  readonly sink: Pick<LogSink, 'tail' | 'written' | 'subscribe' | 'event'>;
+  readonly sink: Pick<LogSink, 'tail' | 'written' | 'clear' | 'subscribe' | 'event'>;
   readonly config: ConfigPort;
   readonly bus: EventBus;
   /** pidone's pid (getPID) and identifier (getIdentification). */

@@ -32,6 +32,11 @@ export class GroupOps {
     return this.#lastRead ?? this.#config.current();
   }
 
+  /** The running model is the file as read now (after supervisor.restart): nothing read is pending. */
+  forget(): void {
+    this.#lastRead = null;
+  }
+
   /** reloadConfig: reads the file; throws CANT_REREAD with the errors when it is invalid. */
   reread(): GroupDiff {
     const read = this.#config.read();

@@ -78,8 +78,11 @@ export function sendError(res: ServerResponse, status: number | null, error: str
   sendJson(res, status ?? (fault ? httpStatus(fault) : 500), body);
 }
 
-/** Starts a streamed response that proxies must not buffer (chunked, or SSE). */
+/**
+ * Starts a streamed response that proxies must not buffer (chunked, or SSE). nosniff: a
+ * browser that sniffs text/plain waits for 512 bytes before it shows anything.
+ */
 export function startStream(res: ServerResponse, type: string): void {
-  res.writeHead(200, { ...NO_CACHE, 'Content-Type': type, 'X-Accel-Buffering': 'no' });
+  res.writeHead(200, { ...NO_CACHE, 'Content-Type': type, 'X-Accel-Buffering': 'no', 'X-Content-Type-Options': 'nosniff' });
   res.flushHeaders();
 }

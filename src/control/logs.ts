@@ -1,8 +1,9 @@
-// Program and main-log reads over the log sink's in-memory tails, with supervisord's offset
-// arithmetic (readFile/tailFile, supervisord.md 4.5). Offsets count every byte the program
-// ever wrote on the stream, as a log file that is never rotated would; only the newest
-// tailBytes are kept, so reads before that start where the kept bytes do. "Clearing" a log
-// moves the start of what reads return; pidone never truncates the files a config names.
+// Program and main-log reads over the log sink's in-memory logs, with supervisord's offset
+// arithmetic (readFile/tailFile, supervisord.md 4.5). Each program stream stands for the log
+// file supervisord would write: offsets count from the start of that file, which starts over
+// when it reaches stdout_logfile_maxbytes (as supervisord's rotation does) and when it is
+// cleared. The ring keeps up to 1 MiB of it (io/ring-buffer.ts); a read that starts before
+// what is kept starts where the kept bytes do. pidone never truncates the files a config names.
 import type { StreamName } from '../io/prefix.ts';
 import type { ControlContext } from './context.ts';
 import { rpcFault } from './faults.ts';
@@ -13,33 +14,33 @@ export const MAIN_LOG = 'pidone';
 /** Reads the in-memory logs. */
 export class Logs {
   readonly #sink: ControlContext['sink'];
-  /** program\0stream → offset before which a clear hid everything. */
-  readonly #cleared = new Map<string, number>();
 
   constructor(sink: ControlContext['sink']) {
     this.#sink = sink;
   }
 
-  /** Bytes ever written (the end offset). */
+  /** The size of the log "file" (its end offset). */
   size(program: string, stream: StreamName): number {
     return this.#sink.written(program, stream);
   }
 
-  /** The bytes [from, to) that are still kept (and not cleared). */
+  /** The bytes [from, to) of the file, as far as they are kept. */
   range(program: string, stream: StreamName, from: number, to: number): Buffer {
     const size = this.size(program, stream);
-    const start = Math.max(from, this.#cleared.get(`${program}\0${stream}`) ?? 0);
+    const start = Math.max(0, from);
     const end = Math.min(to, size);
     if (end <= start) return Buffer.alloc(0);
+    // tail() holds the newest bytes, ending at offset `size`.
     const tail = this.#sink.tail(program, stream, size - start);
-    // tail() holds the newest bytes ending at `size`: cut the window out of its end.
-    return tail.subarray(Math.max(0, tail.length - (size - start)), Math.max(0, tail.length - (size - end)));
+    const first = size - tail.length;
+    if (end <= first) return Buffer.alloc(0);
+    return tail.subarray(Math.max(0, start - first), end - first);
   }
 
   /** The newest n bytes. */
   last(program: string, stream: StreamName, n: number): Buffer {
     const size = this.size(program, stream);
-    return this.range(program, stream, Math.max(0, size - n), size);
+    return this.range(program, stream, size - n, size);
   }
 
   /** supervisord's readFile: BAD_ARGUMENTS for a negative offset with a length, or a negative length. */
@@ -71,9 +72,9 @@ export class Logs {
     return [data, size, overflow];
   }
 
-  /** Hides everything written so far from later reads (supervisord's clearProcessLogs). */
+  /** supervisord's clearProcessLogs: the file starts over empty (later offsets count from 0). */
   clear(program: string, streams: readonly StreamName[]): void {
-    for (const s of streams) this.#cleared.set(`${program}\0${s}`, this.size(program, s));
+    for (const s of streams) this.#sink.clear(program, s);
   }
 }
 

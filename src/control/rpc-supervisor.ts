@@ -164,9 +164,9 @@ export const SUPERVISOR_METHODS: Readonly<Record<string, RpcMethod>> = {
     },
   },
   restart: {
-    sig: ['boolean'], help: 'Reload the config file: only added, removed and changed programs start or stop (pidone does not restart everything).',
+    sig: ['boolean'], help: 'Restart every program as supervisord does: read the config file again, stop everything, start afresh (answers at once).',
     run: (env) => {
-      setImmediate(() => env.ctx.config.reload());
+      setImmediate(() => void env.restartAll.run());
       return true;
     },
   },
@@ -189,15 +189,18 @@ function configInfo(env: RpcEnv): Record<string, RpcValue>[] {
   const known = env.groups.known;
   const active = new Set(env.ctx.config.current().programs.map((p) => p.group));
   const prio = new Map(known.groups.map((g) => [g.name, g.priority]));
-  const path = (v: string | null): string => v ?? 'none';
+  // supervisord shows an AUTO log by its file name once a running group made the file, and as
+  // 'auto' in a config read again since (reloadConfig); pidone's AUTO "file" is its memory.
+  const running = new Set(env.ctx.config.current().programs);
+  const path = (s: ProgramSpec, v: string | null): string => (v === 'AUTO' && !running.has(s) ? 'auto' : v ?? 'none');
   return [...known.programs].sort((a, b) => compareText(a.name, b.name)).map((s) => ({
     autostart: s.autostart, command: typeof s.command === 'string' ? s.command : s.command.join(' '),
     directory: s.directory ?? 'none', exitcodes: [...s.exitcodes], group: s.group, group_prio: prio.get(s.group) ?? s.priority,
     inuse: active.has(s.group), killasgroup: s.killasgroup, name: shortName(s.name, s.group), process_prio: s.priority,
-    redirect_stderr: s.redirect_stderr, serverurl: s.serverurl ?? 'auto', startretries: s.startretries, startsecs: s.startsecs,
-    stderr_capture_maxbytes: 0, stderr_events_enabled: false, stderr_logfile: path(s.stderr_logfile),
+    redirect_stderr: s.redirect_stderr, serverurl: s.serverurl ?? 'none', startretries: s.startretries, startsecs: s.startsecs,
+    stderr_capture_maxbytes: 0, stderr_events_enabled: false, stderr_logfile: path(s, s.stderr_logfile),
     stderr_logfile_backups: s.stderr_logfile_backups, stderr_logfile_maxbytes: s.stderr_logfile_maxbytes, stderr_syslog: false,
-    stdout_capture_maxbytes: 0, stdout_events_enabled: false, stdout_logfile: path(s.stdout_logfile),
+    stdout_capture_maxbytes: 0, stdout_events_enabled: false, stdout_logfile: path(s, s.stdout_logfile),
     stdout_logfile_backups: s.stdout_logfile_backups, stdout_logfile_maxbytes: s.stdout_logfile_maxbytes, stdout_syslog: false,
     stopsignal: signalNumber(s.stopsignal), stopwaitsecs: s.stopwaitsecs, uid: s.user ?? 'none',
   }));

@@ -4,6 +4,7 @@ import type { Actions } from './actions.ts';
 import type { ControlContext } from './context.ts';
 import type { GroupOps } from './groups.ts';
 import type { Logs } from './logs.ts';
+import type { RestartAll } from './restart-all.ts';
 import type { RpcValue } from './xmlrpc.ts';
 
 /** XML-RPC type names as supervisord's docstrings give them; `any` accepts string or int. */
@@ -15,6 +16,7 @@ export interface RpcEnv {
   readonly actions: Actions;
   readonly groups: GroupOps;
   readonly logs: Logs;
+  readonly restartAll: RestartAll;
 }
 
 export interface RpcMethod {

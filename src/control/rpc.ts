@@ -57,7 +57,7 @@ export async function invoke(env: RpcEnv, method: string, params: RpcValue[]): P
   const [, ...types] = m.sig;
   if (params.length > types.length || params.length < types.length - (m.optional ?? 0)) throw rpcFault('INCORRECT_PARAMETERS');
   if (params.some((v, i) => !typeOk(types[i]!, v))) throw rpcFault('INCORRECT_PARAMETERS');
-  if (method.startsWith('supervisor.') && !m.duringShutdown && env.ctx.supervisor.phase !== 'running') throw rpcFault('SHUTDOWN_STATE');
+  if (method.startsWith('supervisor.') && !m.duringShutdown && (env.ctx.supervisor.phase !== 'running' || env.restartAll.busy)) throw rpcFault('SHUTDOWN_STATE');
   return await m.run(env, params);
 }
 

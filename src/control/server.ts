@@ -8,7 +8,7 @@ import { ConnectionGuard } from '../io/connection-guard.ts';
 import { fdReserve } from '../io/fd-reserve.ts';
 import { Actions } from './actions.ts';
 import { handleApi } from './api.ts';
-import { type Credentials, authorized, hasCredentials, socketCredentials } from './auth.ts';
+import { type Credentials, authorized, hasCredentials, socketCredentials, tcpCredentials } from './auth.ts';
 import type { ControlContext } from './context.ts';
 import { GroupOps } from './groups.ts';
 import { BodyTooLarge, decodeSegment, parseTarget, readBody, sendError, sendText } from './http-util.ts';
@@ -17,8 +17,10 @@ import { ExitCounter, renderMetrics } from './metrics.ts';
 import { asFault, invoke } from './rpc.ts';
 import { listenTcp, listenUnix, parseListen } from './socket.ts';
 import { Streams } from './streams.ts';
+import { RestartAll } from './restart-all.ts';
 import { findProcess, programsResponse } from './views.ts';
 import { BrowserGuard } from './web.ts';
+import { sendTailPage, tailLimit } from './web-tail.ts';
 import { XmlSyntaxError } from './xml.ts';
 import { decodeCall, encodeFault, encodeResponse } from './xmlrpc.ts';
 
@@ -39,6 +41,7 @@ export class ControlServer {
   readonly #actions: Actions;
   readonly #groups: GroupOps;
   readonly #logs: Logs;
+  readonly #restartAll: RestartAll;
   readonly #streams = new Streams();
   readonly #guard = new BrowserGuard();
   readonly #exits = new ExitCounter();
@@ -51,6 +54,7 @@ export class ControlServer {
     this.#actions = new Actions(ctx);
     this.#groups = new GroupOps(ctx.config, ctx.supervisor);
     this.#logs = new Logs(ctx.sink);
+    this.#restartAll = new RestartAll(ctx, this.#actions, this.#logs, this.#groups);
     ctx.bus.on((e) => this.#exits.observe(e));
   }
 
@@ -67,15 +71,16 @@ export class ControlServer {
     fdReserve.hold(); // the last descriptors, for control connections at the limit (io/fd-reserve.ts)
     if (settings.tcp === null) return;
     const at = parseListen(settings.tcp);
-    if (!hasCredentials(settings)) {
-      this.#ctx.sink.event('error', `control: NOT listening on TCP ${settings.tcp}: it needs authentication; set control.token or control.username and control.password`);
+    const creds = tcpCredentials(settings);
+    if (!hasCredentials(creds)) {
+      this.#ctx.sink.event('error', `control: NOT listening on TCP ${settings.tcp}: pidone serves TCP only with authentication; set username= and password= in [inet_http_server] (YAML: control.username and control.password, or control.token)`);
       return;
     }
     if (at === null) {
       this.#ctx.sink.event('error', `control: NOT listening on TCP: cannot read ${JSON.stringify(settings.tcp)} as host:port`);
       return;
     }
-    const tcp = this.#server('tcp', settings);
+    const tcp = this.#server('tcp', creds);
     try {
       await listenTcp(tcp, at);
       this.#ctx.sink.event('info', `control: listening on http://${settings.tcp} (authentication required)`);
@@ -147,9 +152,12 @@ export class ControlServer {
       if (why !== null) return sendError(res, 403, why);
     }
     if (path.startsWith('/RPC2')) return this.#rpc(req, res);
-    if (path.startsWith('/api/')) return handleApi({ ctx: this.#ctx, actions: this.#actions, logs: this.#logs, streams: this.#streams }, req, res, path.slice(4), url.query);
+    if (path.startsWith('/api/')) {
+      return handleApi({ ctx: this.#ctx, actions: this.#actions, logs: this.#logs, streams: this.#streams, restartAll: this.#restartAll }, req, res, path.slice(4), url.query);
+    }
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `use GET for ${path}`);
     if (path === '/' || path === '/index.html') return this.#guard.page(res);
+    if (path === '/tail.html') return this.#tailPage(res, url.query);
     if (path === '/healthz' || path === '/ok.html') return sendText(res, 200, path === '/ok.html' ? 'OK' : 'ok\n');
     if (path === '/readyz') return this.#readyz(res);
     if (path === '/metrics') {
@@ -173,6 +181,14 @@ export class ControlServer {
     this.#streams.followLog(res, this.#ctx, spec.name, stream, this.#logs.last(spec.name, stream, 1024), false);
   }
 
+  /** supervisord's tail page: the last max(1024, limit) bytes of stdout. */
+  #tailPage(res: ServerResponse, q: URLSearchParams): void {
+    const name = q.get('processname');
+    const limit = tailLimit(q.get('limit'));
+    const spec = name === null ? undefined : findProcess(this.#ctx, name);
+    sendTailPage(res, name, spec === undefined ? null : this.#logs.last(spec.name, 'stdout', limit).toString('utf8'), limit);
+  }
+
   #readyz(res: ServerResponse): void {
     const view = programsResponse(this.#ctx);
     if (view.ready) return sendText(res, 200, 'ready\n');
@@ -193,7 +209,7 @@ export class ControlServer {
     }
     let xml: string;
     try {
-      xml = encodeResponse(await invoke({ ctx: this.#ctx, actions: this.#actions, groups: this.#groups, logs: this.#logs }, call.method, call.params));
+      xml = encodeResponse(await invoke({ ctx: this.#ctx, actions: this.#actions, groups: this.#groups, logs: this.#logs, restartAll: this.#restartAll }, call.method, call.params));
     } catch (err) {
       xml = encodeFault(asFault(err));
     }

@@ -56,6 +56,20 @@ export class Streams {
     });
   }
 
+  /** Writes `initial`, then every new line of several programs' stream, each with its label in front. */
+  followMany(res: ServerResponse, ctx: ControlContext, labels: ReadonlyMap<string, string>, stream: StreamName, initial: string, sse: boolean): void {
+    startStream(res, sse ? 'text/event-stream' : 'text/plain; charset=utf-8');
+    const offs: (() => void)[] = [];
+    const write = this.#track(res, () => offs.forEach((off) => off()));
+    const send = (text: string): void => write(sse ? `data: ${sseSafe(text)}\n\n` : `${text}\n`);
+    for (const line of initial.split('\n')) if (line !== '') send(line);
+    for (const [program, label] of labels) {
+      offs.push(ctx.sink.subscribe(program, (s, line) => {
+        if (s === stream) send(`${label}${line}`);
+      }));
+    }
+  }
+
   /** Sends each supervisor event as `event: <type>` with the event as JSON data. */
   events(res: ServerResponse, ctx: ControlContext): void {
     startStream(res, 'text/event-stream');

@@ -1,7 +1,8 @@
 // The web page at `/`: one self-contained HTML document (kept as a template string so the
 // bundle and the test loader both import it as code). It reads GET /api/programs, refreshes
-// on every event of /api/events (SSE), sends start/stop/restart as POSTs carrying the
-// per-server CSRF token, and follows a program's log with a streamed fetch.
+// on every event of /api/events (SSE), sends start/stop/restart/clear and supervisord's
+// Restart All and Stop All as POSTs carrying the per-server CSRF token, links each program to
+// supervisord's tail pages (/tail.html, /logtail/...), and follows a log with a streamed fetch.
 
 /** The page, with the CSRF token and the CSP nonce of this response filled in. */
 export function renderPage(csrf: string, nonce: string): string {
@@ -30,14 +31,21 @@ export function renderPage(csrf: string, nonce: string): string {
   #logbox { display: none; margin-top: 1rem; }
   #logbox pre { background: #111; color: #ddd; padding: .75rem; height: 22rem; overflow: auto; white-space: pre-wrap; margin: .5rem 0 0; }
   #message { min-height: 1.4em; margin: .5rem 0; }
+  #toolbar { margin: .5rem 0; }
+  td.links a { margin-right: .5rem; color: #0b57d0; font-size: .85rem; }
 </style>
 </head>
 <body>
 <h1>pidone</h1>
 <div id="meta"><span id="summary">loading…</span> <span id="info"></span></div>
+<div id="toolbar">
+  <button id="refresh" type="button">Refresh</button>
+  <button id="restartall" type="button">Restart All</button>
+  <button id="stopall" type="button">Stop All</button>
+</div>
 <div id="message" role="status"></div>
 <table>
-  <thead><tr><th>Name</th><th>State</th><th>Description</th><th>Uptime</th><th>Restarts</th><th>Actions</th></tr></thead>
+  <thead><tr><th>Name</th><th>State</th><th>Description</th><th>Uptime</th><th>Restarts</th><th>Actions</th><th>Logs</th></tr></thead>
   <tbody id="rows"></tbody>
 </table>
 <section id="logbox">
@@ -60,13 +68,16 @@ function uptime(s) {
   return d ? d + (d === 1 ? ' day, ' : ' days, ') + clock : clock;
 }
 function say(text, bad) { const m = document.getElementById('message'); m.textContent = text; m.className = bad ? 'bad' : ''; }
+const DONE = { start: 'started', stop: 'stopped', restart: 'restarted', clear: 'log cleared' };
+const when = () => new Date().toLocaleString();
 async function act(ns, verb) {
   say(verb + ' ' + ns + '…');
   try {
     const r = await fetch('/api/programs/' + enc(ns) + '/' + verb + '?wait=0', { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
     const body = await r.json();
     if (!r.ok) say(ns + ': ' + body.error, true);
-    else say(body.results.map((x) => x.namespec + ': ' + (x.status === 'SUCCESS' ? verb + ' requested' : x.description)).join('; ') || 'nothing to do');
+    else if (ns === 'all') say((verb === 'stop' ? 'All stopped' : 'All restarted') + ' at ' + when());
+    else say(body.results.map((x) => x.namespec + ': ' + (x.status === 'SUCCESS' ? DONE[verb] : x.description)).join('; ') || 'nothing to do');
   } catch (e) { say(String(e), true); }
   refresh();
 }
@@ -77,13 +88,19 @@ function row(p) {
   if (canStart) buttons.append(el('button', { type: 'button', textContent: 'Start', onclick: () => act(p.namespec, 'start') }));
   if (canStop) buttons.append(el('button', { type: 'button', textContent: 'Stop', onclick: () => act(p.namespec, 'stop') }));
   buttons.append(el('button', { type: 'button', textContent: 'Restart', onclick: () => act(p.namespec, 'restart') }));
+  buttons.append(el('button', { type: 'button', textContent: 'Clear Log', onclick: () => act(p.namespec, 'clear') }));
+  const link = (text, href) => el('a', { textContent: text, href, target: '_blank', rel: 'noopener' });
+  const links = el('td', { className: 'links' },
+    link('Tail', 'tail.html?processname=' + enc(p.namespec)),
+    link('Tail -f Stdout', 'logtail/' + enc(p.namespec)),
+    link('Tail -f Stderr', 'logtail/' + enc(p.namespec) + '/stderr'));
   const tr = el('tr', {},
     el('td', {}, el('a', { className: 'name', textContent: p.namespec, title: 'show its log', onclick: () => follow(p.namespec) })),
     el('td', { className: 'state' }, el('span', { className: 's-' + p.state, textContent: p.state })),
     el('td', { textContent: p.description, title: p.problem || '' }),
     el('td', { textContent: uptime(p.uptime) }),
     el('td', { textContent: String(p.restarts) }),
-    buttons);
+    buttons, links);
   tr.dataset.name = p.namespec;
   tr.dataset.state = p.state;
   return tr;
@@ -127,6 +144,9 @@ document.querySelectorAll('input[name=stream]').forEach((i) => i.addEventListene
   if (ns) follow(ns);
 }));
 document.getElementById('logclose').onclick = () => { if (logAbort) logAbort.abort(); document.getElementById('logbox').style.display = 'none'; };
+document.getElementById('refresh').onclick = () => { refresh(); say('Page refreshed at ' + when()); };
+document.getElementById('restartall').onclick = () => act('all', 'restart');
+document.getElementById('stopall').onclick = () => act('all', 'stop');
 const events = new EventSource('/api/events');
 events.onmessage = soon;
 for (const t of ['hello', 'state', 'spawned', 'exited', 'ready', 'fatal', 'blocked', 'shutdown', 'finished']) events.addEventListener(t, soon);

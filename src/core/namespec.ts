@@ -40,24 +40,27 @@ export function displayName(spec: ProgramSpec): string {
 }
 
 /**
- * Resolves a namespec against the processes (in start order); null when nothing matches.
- * pidone's process names are unique, so an exact process name always works (also `web:0`
- * from numprocs), and a bare group name means the whole group where supervisord would say
- * BAD_NAME.
+ * Resolves a namespec against the processes (in start order) as supervisord's
+ * split_namespec does; null when nothing matches (BAD_NAME). `name` is the process `name` of
+ * group `name` (a program's only process), so a bare group name and a bare name of a process
+ * that belongs to another group name nothing; `group:name` is a process of a group (`web:0`
+ * of a YAML numprocs program), `group:*` or `group:` the whole group, `all` everything.
  */
 export function resolveNamespec(namespec: string, specs: readonly ProgramSpec[]): Target | null {
   if (namespec === 'all') return { scope: 'all', specs: byPriority(specs) };
-  const exact = specs.find((s) => s.name === namespec);
-  if (exact) return { scope: 'process', specs: [exact] };
   const colon = namespec.indexOf(':');
   const group = colon < 0 ? namespec : namespec.slice(0, colon);
-  const rest = colon < 0 ? null : namespec.slice(colon + 1);
+  const rest = colon < 0 ? namespec : namespec.slice(colon + 1);
   const members = specs.filter((s) => s.group === group);
-  if (rest !== null && rest !== '' && rest !== '*') {
-    const one = members.find((s) => s.name === rest || s.name === `${group}:${rest}`);
-    return one ? { scope: 'process', specs: [one] } : null;
-  }
-  return members.length > 0 ? { scope: 'group', specs: byPriority(members) } : null;
+  if (members.length === 0) return null;
+  if (colon >= 0 && (rest === '' || rest === '*')) return { scope: 'group', specs: byPriority(members) };
+  const one = members.find((s) => nameInGroup(s) === rest);
+  return one ? { scope: 'process', specs: [one] } : null;
+}
+
+/** A process's name inside its group: `0` for YAML's `web:0`, else the name itself. */
+function nameInGroup(spec: ProgramSpec): string {
+  return spec.name.startsWith(`${spec.group}:`) ? spec.name.slice(spec.group.length + 1) : spec.name;
 }
 
 /** A fault answer with supervisord's text ("BAD_NAME: foo"). */

@@ -19,6 +19,7 @@ import { ProcessProber } from '../io/prober.ts';
 import { ProcessSpawner, probeCommandRunner } from '../io/process-spawner.ts';
 import { Reaper } from '../io/reaper.ts';
 import { logTargets } from './log-targets.ts';
+import { withMainLog, writePidfile } from './main-log.ts';
 import { NotifyHub, runtimeDir } from './notify.ts';
 
 export interface DaemonHost {
@@ -73,13 +74,14 @@ export function runDaemon(file: string, host: DaemonHost): void {
     }
   }
 
-  const sink: LogSink = createLogSink({
+  const sink: LogSink = withMainLog(createLogSink({
     settings: model.settings,
     programs: model.programs.map(logTargets),
     out: 1,
     isTTY: host.stdoutIsTTY,
     env: { ...host.env },
-  });
+  }), model.settings.logfile, host.cwd);
+  let removePidfile = (): void => {};
   const reaper = new Reaper(addon, (pid, status) => {
     if (host.verbosity >= 3) sink.event('info', `reaped unknown pid ${pid} (${status.code !== null ? `exit status ${status.code}` : `terminated by SIG${status.signal}`})`);
   });
@@ -118,6 +120,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
     });
     sink.event(code === 0 ? 'info' : 'warn', `exiting with code ${code}: ${reason}; final states: ${states.join(', ') || 'no programs'}`, { exitCode: code });
     notify.close();
+    removePidfile();
     await sink.close();
     host.exit(code);
   };
@@ -195,7 +198,11 @@ export function runDaemon(file: string, host: DaemonHost): void {
   sink.event('info', `pidone ${PIDONE_VERSION} started with pid ${host.pid}: ${model.programs.length} program(s) from ${file}`);
   // Programs start once the control socket is bound: they get its URL, and a socket owned by
   // another live pidone is a startup error (supervisord exits 2 the same way).
-  control.start().then(() => supervisor.start(), (err: unknown) => {
+  control.start().then(() => {
+    // After the socket, as supervisord does: a pidone that cannot serve it must not take the pid file.
+    removePidfile = writePidfile(model.settings.pidfile, host.pid, host.cwd, (m) => sink.event('warn', m));
+    supervisor.start();
+  }, (err: unknown) => {
     sink.event('error', `control: ${(err as Error).message}`);
     finishing = true;
     void finish(2, `cannot serve the control socket ${socket}`);

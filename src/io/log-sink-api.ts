@@ -55,8 +55,10 @@ export interface LogSink {
   subscribe(program: string, fn: LineSubscriber): () => void;
   /** The newest maxBytes bytes (at most tailBytes) the program wrote on stream. */
   tail(program: string, stream: StreamName, maxBytes: number): Buffer;
-  /** Bytes the program ever wrote on stream (supervisord's tail offsets). */
+  /** The size of the program's log "file" on stream: supervisord's tail offsets (it starts over at maxbytes and when cleared). */
   written(program: string, stream: StreamName): number;
+  /** supervisord's clearProcessLogs: the stream's log "file" starts over empty. */
+  clear(program: string, stream: StreamName): void;
   /** Adds a program, or updates its log files (reload); re-pads names. */
   addProgram(program: string | ProgramLogConfig): void;
   /** Forgets a program (reload): padding, colour, tails, files; subscribers stay. */

@@ -152,6 +152,11 @@ class Sink implements LogSink {
     return this.programs.get(program)?.rings[stream].total ?? 0;
   }
 
+  clear(program: string, stream: StreamName): void {
+    if (program === SELF_NAME) this.selfRing.clear();
+    else this.programs.get(program)?.rings[stream].clear();
+  }
+
   addProgram(program: string | ProgramLogConfig): void {
     this.programs.add(program);
   }

@@ -4,7 +4,7 @@
 import type { ProgramSpec } from '../model/spec.ts';
 import { LogFile, type LogFileSpec } from './log-file.ts';
 import { isOwnOutput } from './own-output.ts';
-import { RingBuffer } from './ring-buffer.ts';
+import { logRing, type RingBuffer } from './ring-buffer.ts';
 import { jsonBindings } from './json-lines.ts';
 import { ColorAssigner, makePrefixes, nameWidth, type PrefixPair, type StreamName } from './prefix.ts';
 
@@ -67,7 +67,10 @@ export class Programs {
         name,
         prefixes: this.prefixesOf(name),
         jsonBindings: { stdout: jsonBindings(name, 'stdout'), stderr: jsonBindings(name, 'stderr') },
-        rings: { stdout: new RingBuffer(this.opts.tailBytes), stderr: new RingBuffer(this.opts.tailBytes) },
+        rings: {
+          stdout: logRing(typeof program === 'string' ? undefined : program.stdout_logfile_maxbytes, this.opts.tailBytes),
+          stderr: logRing(typeof program === 'string' ? undefined : program.stderr_logfile_maxbytes, this.opts.tailBytes),
+        },
         files: {},
         fileKey: '[]',
       };

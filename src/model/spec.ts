@@ -116,6 +116,14 @@ export interface ControlSettings {
   /** Plain text or supervisord's "{SHA}hex" form. */
   readonly password: string | null;
   readonly token: string | null;
+  /**
+   * Credentials the unix socket asks for: INI [unix_http_server] username/password, which
+   * supervisord applies to that listener alone (username/password above are the TCP
+   * listener's). Absent (YAML): the socket asks for the credentials above only when there is
+   * no TCP listener, since they can only be meant for it then.
+   */
+  readonly socket_username?: string | null;
+  readonly socket_password?: string | null;
 }
 
 export interface Settings {
@@ -131,6 +139,13 @@ export interface Settings {
   readonly childlogdir: string;
   readonly umask: number | null;
   readonly directory: string | null;
+  /**
+   * INI [supervisord] logfile= (with logfile_maxbytes, logfile_backups), when written: pidone's
+   * own lines also go to this file, rotated as supervisord rotates its main log. Absent: none.
+   */
+  readonly logfile?: { readonly path: string; readonly maxbytes: number; readonly backups: number };
+  /** INI [supervisord] pidfile=, when written: pidone writes its pid there and removes it at exit. */
+  readonly pidfile?: string;
 }
 
 export interface GroupSpec {

@@ -32,6 +32,9 @@ export class MemorySink {
   written(program: string, stream: StreamName): number {
     return this.data.get(`${program}\0${stream}`)?.length ?? 0;
   }
+  clear(program: string, stream: StreamName): void {
+    this.data.delete(`${program}\0${stream}`);
+  }
   subscribe(program: string, fn: LineSubscriber): () => void {
     const set = this.subs.get(program) ?? new Set();
     this.subs.set(program, set.add(fn));
