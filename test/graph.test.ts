@@ -1,12 +1,13 @@
 // The dependency graph: waves, ordering inside a wave, group dependencies, cycles, stop order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkGraph, planWaves, stopOrder } from '../src/model/graph.ts';
 import { parseIni } from '../src/config/ini.ts';
 import { YAML_PROGRAM_DEFAULTS } from '../src/config/defaults.ts';
 import type { DependencyCondition, ProgramSpec } from '../src/model/spec.ts';
+import { SHARED_CORPUS } from './support/ini-oracle-shape.ts';
 
 function prog(name: string, extra: Partial<ProgramSpec> & { deps?: Record<string, DependencyCondition> } = {}): ProgramSpec {
   const { deps, ...rest } = extra;
@@ -102,9 +103,8 @@ test('with groups, a wave follows supervisord: group priority, group name, then 
   assert.deepEqual(names(stopOrder([c, a, b], groups)), [['c', 'a', 'b']]);
 });
 
-test("real supervisord files keep supervisord's own start order in their single wave", (t) => {
-  const dir = new URL('../../shared/corpus/supervisord/', import.meta.url).pathname;
-  if (!existsSync(dir)) return t.skip('shared/corpus not beside the repository');
+test("real supervisord files keep supervisord's own start order in their single wave", () => {
+  const dir = join(SHARED_CORPUS, 'supervisord');
   const files = readdirSync(dir).filter((f) => f.endsWith('.conf'));
   assert.ok(files.length > 10);
   for (const f of files) {

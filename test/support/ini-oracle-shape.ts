@@ -115,8 +115,12 @@ export function parseLikeOracle(file: string, run: OracleRun, fragment: boolean,
   return parseIni(file, opts);
 }
 
-/** Where the shared corpus and its oracle live (PIDONE_CORPUS overrides). */
-export const SHARED_CORPUS = process.env.PIDONE_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+/**
+ * Where the corpus of real supervisord.conf files and its oracle live: the copy in
+ * test/fixtures/corpus (from ../shared/corpus, provenance in its SOURCES.md), so a fresh clone
+ * has it. PIDONE_CORPUS points at another copy.
+ */
+export const SHARED_CORPUS = process.env.PIDONE_CORPUS ?? fileURLToPath(new URL('../fixtures/corpus', import.meta.url));
 const ORACLE = `${SHARED_CORPUS}/oracle.py`;
 const WRAPPER = fileURLToPath(new URL('./ini-oracle.py', import.meta.url));
 /** Whether the real parser can run here (CI installs Debian's `supervisor`). */
