@@ -25,6 +25,9 @@ export interface YamlConfig {
   readonly positionOf: (path: string) => SourcePos | undefined;
 }
 
+/** Appended to "variable X is not set" warnings: how to keep a `${X}` for the shell. */
+export const YAML_UNSET_HINT = ' (write $${NAME} to pass ${NAME} on unexpanded)';
+
 const TOP_KEYS = ['version', 'environment', 'env_file', 'settings', 'programs'];
 const TOP_HINTS: Readonly<Record<string, string>> = {
   processes: 'pidone calls them programs:',
@@ -37,7 +40,7 @@ export function parseYaml(text: string, file: string, opts: YamlOptions): YamlCo
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, merge: true, uniqueKeys: true });
   const env = opts.env;
-  const base: Ctx = { file, src: text, doc, lc, lookup: (n) => env[n], diagnostics: [], keys: new Map() };
+  const base: Ctx = { file, src: text, doc, lc, lookup: (n) => env[n], diagnostics: [], keys: new Map(), unsetHint: YAML_UNSET_HINT };
   let settings = defaultSettings(env.TMPDIR || '/tmp');
   const positionOf = (path: string) => {
     const node = base.keys.get(path);
