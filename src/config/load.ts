@@ -212,13 +212,14 @@ function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
 
 /**
  * The format of a config file: a Procfile by its name (Procfile, Procfile.dev...), YAML and INI
- * by extension, a YAML file with `processes:` and no `programs:` at the top is process-compose's;
+ * by extension; a YAML file is process-compose's when it is named process-compose*, or has
+ * `processes:` and no `programs:` at the top;
  * any other name is sniffed from its first line.
  */
 export function formatOf(file: string, text: string): Format | null {
   if (/^procfile(\..*)?$/i.test(basename(file))) return 'procfile';
   const ext = extname(file).toLowerCase();
-  const yaml = (): Format => (/^processes\s*:/m.test(text) && !/^programs\s*:/m.test(text) ? 'process-compose' : 'yaml');
+  const yaml = (): Format => (/^process-compose\b/i.test(basename(file)) || (/^processes\s*:/m.test(text) && !/^programs\s*:/m.test(text)) ? 'process-compose' : 'yaml');
   if (ext === '.yaml' || ext === '.yml') return yaml();
   if (ext === '.conf' || ext === '.ini') return 'ini';
   const first = text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
