@@ -49,10 +49,14 @@ export function killIsolated(): void {
 // Inside the namespaces: loopback up, a private /run, then pidone as the user.
 const SETUP = 'ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run && exec setpriv --reuid="$PIDONE_TEST_UID" --regid="$PIDONE_TEST_GID" --clear-groups -- "$@"';
 
-/** Starts `node dist/pidone.js ...args` as PID 1 of new namespaces, as uid/gid (default nobody). */
-export function runIsolated(args: string[], opts: { cwd: string; env: Record<string, string>; uid?: number; gid?: number }): IsolatedRun {
+/**
+ * Starts `node dist/pidone.js ...args` as PID 1 of new namespaces, as uid/gid (default nobody);
+ * `argv` runs another command as PID 1 instead (a peer such as tini, for a comparison).
+ */
+export function runIsolated(args: string[], opts: { cwd: string; env: Record<string, string>; uid?: number; gid?: number; argv?: string[] }): IsolatedRun {
   const env = { ...opts.env, PIDONE_TEST_UID: String(opts.uid ?? 65534), PIDONE_TEST_GID: String(opts.gid ?? 65534) };
-  const proc = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--net', '--kill-child', '/bin/sh', '-c', SETUP, 'sh', process.execPath, DIST, ...args],
+  const command = opts.argv ?? [process.execPath, DIST, ...args];
+  const proc = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--net', '--kill-child', '/bin/sh', '-c', SETUP, 'sh', ...command],
     { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   proc.on('exit', () => live.delete(proc));
