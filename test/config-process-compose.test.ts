@@ -291,6 +291,12 @@ test('log_location writes both streams to one file; rotation by size; relative t
   assert.deepEqual(l.warnings, []);
 });
 
+test('an override file beside it is reported, not merged', () => {
+  const l = load('processes:\n  a: { command: x }\n', { files: { 'process-compose.override.yml': 'processes:\n  a: { command: y }\n' } });
+  assert.deepEqual(byName(l, 'a').command, ['bash', '-c', 'x']);
+  assert.deepEqual(messages(l), ['pc.yaml: warning: process-compose.override.yml is not merged in: process-compose would merge it, pidone reads this file only']);
+});
+
 test('a file named otherwise is still process-compose when processes: is at the top', () => {
   const dir = tempDir({ 'dev.yml': 'processes:\n  a: { command: x }\n' });
   const l = loadConfig(join(dir, 'dev.yml'), { env: {}, hostname: 'h', cwd: dir, host: anyHost });

@@ -3,6 +3,7 @@
 // through process-compose's shell (`bash -c` unless `shell:` or COMPOSE_SHELL says otherwise).
 // The graph checks that need every process (unknown dependencies, process_log_ready without a
 // ready_log_line) happen here, since process-compose words some of them differently from pidone.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isMap } from 'yaml';
 import type { GroupSpec, ProgramSpec } from '../model/spec.ts';
@@ -94,6 +95,12 @@ export function parseProcessCompose(text: string, file: string, opts: YamlOption
     disabledByEnv: new Set((env.PC_DISABLED_PROCESSES ?? '').split(',').filter((s) => s !== '')),
   };
 
+  // process-compose merges an override file found beside the one it loads; pidone reads one file.
+  for (const name of ['process-compose.override.yml', 'process-compose.override.yaml', 'compose.override.yml', 'compose.override.yaml']) {
+    if (existsSync(join(configDir, name))) {
+      ctx.diagnostics.push({ file, line: 0, severity: 'warning', message: `${name} is not merged in: process-compose would merge it, pidone reads this file only` });
+    }
+  }
   const processesField = get('processes');
   if (!processesField) {
     report(ctx, root.at, '', 'missing processes: (the map of processes to run)');
