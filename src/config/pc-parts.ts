@@ -1,11 +1,56 @@
-// The structured blocks of a process-compose process: depends_on, shutdown, log_location with
-// log_configuration, vars.
+// The structured blocks of a process-compose process: availability, depends_on, shutdown,
+// log_location with log_configuration, vars, env_file.
+import { isAbsolute, join } from 'node:path';
 import { isScalar } from 'yaml';
-import type { DependencyCondition } from '../model/spec.ts';
+import type { Critical, DependencyCondition, ProgramSpec } from '../model/spec.ts';
+import type { Severity } from './diagnostic.ts';
+import { parseEnvFile } from './envfile.ts';
+import { readText } from './files.ts';
 import { deref, entries, isMapping, parsed, plain, report, scalar, text, type Ctx, type Field } from './yaml-nodes.ts';
-import { DEPENDENCY_KEYS, LOG_CONFIG_KEYS, ROTATION_KEYS, SHUTDOWN_KEYS, checkPcKeys, notHonoured } from './pc-keys.ts';
+import { AVAILABILITY_KEYS, DEPENDENCY_KEYS, LOG_CONFIG_KEYS, ROTATION_KEYS, SHUTDOWN_KEYS, checkPcKeys, notHonoured } from './pc-keys.ts';
 import { didYouMean } from './suggest.ts';
 import { describe, parseBoolean, parseInteger, parseSignal } from './values.ts';
+
+export interface PcAvailability {
+  readonly autorestart: ProgramSpec['autorestart'];
+  readonly critical: Critical;
+  readonly backoffSeconds: number;
+  /** null: unlimited (process-compose's 0). */
+  readonly maxRestarts: number | null;
+  readonly exitOnSkipped: boolean;
+}
+
+const RESTART: Readonly<Record<string, ProgramSpec['autorestart']>> = { no: false, always: true, on_failure: 'unexpected', exit_on_failure: false };
+
+/** `availability: { restart, backoff_seconds, max_restarts, exit_on_end, exit_on_skipped }`. */
+export function readAvailability(ctx: Ctx, f: Field): PcAvailability | null {
+  const fields = entries(ctx, f);
+  if (!fields) return null;
+  checkPcKeys(ctx, fields, AVAILABILITY_KEYS, 'availability');
+  const out = { autorestart: false as ProgramSpec['autorestart'], backoffSeconds: 1, maxRestarts: null as number | null, exitOnSkipped: false };
+  let exitOnFailure = false;
+  let exitOnEnd = false;
+  for (const x of fields) {
+    if (x.key === 'restart') {
+      const v = scalar(ctx, x);
+      const r = typeof v === 'string' && Object.hasOwn(RESTART, v) ? RESTART[v] : undefined;
+      if (r !== undefined) {
+        out.autorestart = r;
+        exitOnFailure = v === 'exit_on_failure';
+      } else if (v !== undefined) report(ctx, x.at, x.path, `expected always | on_failure | exit_on_failure | no, got ${describe(v)}`);
+    }
+    // process-compose waits at least a second.
+    if (x.key === 'backoff_seconds') out.backoffSeconds = Math.max(1, parsed(ctx, x, (v) => parseInteger(v, Number.MIN_SAFE_INTEGER)) ?? 1);
+    if (x.key === 'max_restarts') {
+      const n = parsed(ctx, x, (v) => parseInteger(v, 0));
+      if (n !== undefined) out.maxRestarts = n === 0 ? null : n;
+    }
+    if (x.key === 'exit_on_end') exitOnEnd = parsed(ctx, x, parseBoolean) ?? false;
+    if (x.key === 'exit_on_skipped') out.exitOnSkipped = parsed(ctx, x, parseBoolean) ?? false;
+  }
+  // exit_on_failure ends the project when the process fails; exit_on_end whenever it ends.
+  return { ...out, critical: exitOnEnd ? true : exitOnFailure ? 'on-failure' : false };
+}
 
 export interface PcDependency {
   readonly condition: DependencyCondition;
@@ -145,4 +190,30 @@ export function readVars(ctx: Ctx, f: Field): Record<string, unknown> {
     out[e.key] = node === null || isScalar(node) ? scalar(ctx, e) : node.toJSON();
   }
   return out;
+}
+
+/** A replica's log file: `{PC_REPLICA_NUM}` replaced, else `.N` appended when replicated. */
+export function replicaLog(path: string, replica: number, replicas: number): string {
+  if (path.includes('{PC_REPLICA_NUM}')) return path.replaceAll('{PC_REPLICA_NUM}', String(replica));
+  return replicas > 1 ? `${path}.${replica}` : path;
+}
+
+export function resolveIn(base: string, p: string): string {
+  return isAbsolute(p) ? p : join(base, p);
+}
+
+// process-compose logs an unreadable env_file and runs the process without it (is_strict: refuses).
+export function readProcessEnvFile(ctx: Ctx, f: Field, file: string, missing: Severity, reported: Set<string>): Record<string, string> {
+  const content = readText(file);
+  if (typeof content !== 'string') {
+    const msg = `cannot read env file ${file}: ${content.error}${missing === 'warning' ? ' (process-compose runs the process without it, and so does pidone)' : ''}`;
+    if (!reported.has(msg)) { reported.add(msg); report(ctx, f.at, f.path, msg, missing); }
+    return {};
+  }
+  const r = parseEnvFile(content, (n) => ctx.lookup(n));
+  for (const p of r.problems) {
+    const msg = `${file}:${p.line}: ${p.message}`;
+    if (!reported.has(msg)) { reported.add(msg); ctx.diagnostics.push({ file, line: p.line, col: p.col, severity: p.severity, message: p.message }); }
+  }
+  return { ...r.vars };
 }

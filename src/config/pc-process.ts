@@ -1,19 +1,15 @@
 // One `processes.<name>` entry of a process-compose file → pidone ProgramSpecs (one per replica),
 // with the meaning process-compose gives each key (docs/config.md has the table). Fields that
 // process-compose renders as templates are read once and rendered per replica.
-import { isAbsolute, join } from 'node:path';
-import type { Critical, GroupSpec, ProgramSpec, ReadyProbe, SourcePos } from '../model/spec.ts';
-import type { Severity } from './diagnostic.ts';
+import type { GroupSpec, ProgramSpec, ReadyProbe, SourcePos } from '../model/spec.ts';
 import { YAML_PROGRAM_DEFAULTS } from './defaults.ts';
-import { parseEnvFile } from './envfile.ts';
-import { readText } from './files.ts';
 import { entries, isList, items, parsed, plain, posOf, report, scalar, text, type Ctx, type Field } from './yaml-nodes.ts';
 import { readEnvironment } from './yaml-parts.ts';
-import { AVAILABILITY_KEYS, PROCESS_KEYS, PROCESS_NOT_HONOURED, UNSUPPORTED, checkPcKeys, notHonoured, unsupported } from './pc-keys.ts';
+import { PROCESS_KEYS, PROCESS_NOT_HONOURED, UNSUPPORTED, checkPcKeys, notHonoured, unsupported } from './pc-keys.ts';
 import { livenessOf, logLineProbe, pcCheck, readPcProbe, readyOf, type PcProbe } from './pc-probe.ts';
-import { readDepends, readLogFiles, readShutdown, readVars, type PcDependency } from './pc-parts.ts';
+import { readAvailability, readDepends, readLogFiles, readProcessEnvFile, readShutdown, readVars, replicaLog, resolveIn, type PcDependency } from './pc-parts.ts';
 import { renderTemplate } from './pc-template.ts';
-import { describe, parseBoolean, parseInteger } from './values.ts';
+import { parseBoolean, parseInteger } from './values.ts';
 
 /** What every process of the file shares. */
 export interface PcShared {
@@ -39,14 +35,6 @@ export interface PcProcess {
   readonly logLine: boolean;
 }
 
-const RESTART: Readonly<Record<string, { autorestart: ProgramSpec['autorestart']; critical?: Critical }>> = {
-  no: { autorestart: false },
-  always: { autorestart: true },
-  on_failure: { autorestart: 'unexpected' },
-  // No restart; a failed end shuts the project down with the process's exit code.
-  exit_on_failure: { autorestart: false, critical: 'on-failure' },
-};
-
 /** Reads one process; null when it is not a mapping. */
 export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess | null {
   const fields = entries(ctx, f);
@@ -54,9 +42,12 @@ export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess |
   if (!/^[^\s:/]+$/.test(f.key)) report(ctx, f.at, 'processes', `process name ${JSON.stringify(f.key)} cannot be used by pidone: no spaces, ":" or "/" allowed`);
   checkPcKeys(ctx, fields, PROCESS_KEYS, 'process');
   const get = (k: string) => fields.find((x) => x.key === k);
+  const bools = new Map<string, boolean>();
   const bool = (k: string): boolean => {
     const x = get(k);
-    return x ? (parsed(ctx, x, parseBoolean) ?? false) : false;
+    if (!x) return false;
+    if (!bools.has(k)) bools.set(k, parsed(ctx, x, parseBoolean) ?? false);
+    return bools.get(k) ?? false;
   };
   for (const x of fields) {
     const why = PROCESS_NOT_HONOURED[x.key];
@@ -86,33 +77,16 @@ export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess |
   const ownEnv = env ? readEnvironment(ctx, env) : {};
   const vars = { ...shared.vars, ...(get('vars') ? readVars(ctx, get('vars') as Field) : {}) };
 
-  // availability
-  const d = { ...YAML_PROGRAM_DEFAULTS, autorestart: false as ProgramSpec['autorestart'], critical: false as Critical };
-  let backoffSeconds = 1;
-  const avail = get('availability');
-  const availFields = avail ? entries(ctx, avail) : null;
-  if (availFields) {
-    checkPcKeys(ctx, availFields, AVAILABILITY_KEYS, 'availability');
-    for (const x of availFields) {
-      if (x.key === 'restart') {
-        const v = scalar(ctx, x);
-        const r = typeof v === 'string' ? RESTART[v] : undefined;
-        if (r) {
-          d.autorestart = r.autorestart;
-          if (r.critical) d.critical = r.critical;
-        } else if (v !== undefined) report(ctx, x.at, x.path, `expected always | on_failure | exit_on_failure | no, got ${describe(v)}`);
-      }
-      if (x.key === 'backoff_seconds') backoffSeconds = Math.max(1, parsed(ctx, x, (v) => parseInteger(v, Number.MIN_SAFE_INTEGER)) ?? 1);
-      if (x.key === 'max_restarts') {
-        const n = parsed(ctx, x, (v) => parseInteger(v, 0));
-        if (n !== undefined) d.max_restarts = n === 0 ? null : n;
-      }
-      if (x.key === 'exit_on_end' && (parsed(ctx, x, parseBoolean) ?? false)) d.critical = true;
-      if (x.key === 'exit_on_skipped') d.exit_on_skipped = parsed(ctx, x, parseBoolean) ?? false;
-    }
-  }
-  // A constant delay: process-compose waits backoff_seconds before every restart.
-  d.backoff = { initial: backoffSeconds, max: backoffSeconds, reset_after: YAML_PROGRAM_DEFAULTS.backoff?.reset_after ?? 60 };
+  const a = get('availability') ? readAvailability(ctx, get('availability') as Field) : null;
+  const d = {
+    ...YAML_PROGRAM_DEFAULTS,
+    autorestart: a?.autorestart ?? false,
+    critical: a?.critical ?? false,
+    exit_on_skipped: a?.exitOnSkipped ?? false,
+    max_restarts: a?.maxRestarts ?? null,
+    // A constant delay: process-compose waits backoff_seconds before every restart.
+    backoff: { initial: a?.backoffSeconds ?? 1, max: a?.backoffSeconds ?? 1, reset_after: YAML_PROGRAM_DEFAULTS.backoff?.reset_after ?? 60 },
+  };
 
   const codes = get('success_exit_codes');
   if (codes) {
@@ -231,30 +205,4 @@ export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess |
     specs, group: { name: f.key, priority: 999, processes: specs.map((s) => s.name) }, depends,
     hasProbe: readiness !== undefined || liveness !== undefined, logLine: logLine !== undefined && logLine !== '',
   };
-}
-
-/** A replica's log file: `{PC_REPLICA_NUM}` replaced, else `.N` appended when replicated. */
-function replicaLog(path: string, replica: number, replicas: number): string {
-  if (path.includes('{PC_REPLICA_NUM}')) return path.replaceAll('{PC_REPLICA_NUM}', String(replica));
-  return replicas > 1 ? `${path}.${replica}` : path;
-}
-
-function resolveIn(base: string, p: string): string {
-  return isAbsolute(p) ? p : join(base, p);
-}
-
-// process-compose logs an unreadable env_file and runs the process without it (is_strict: refuses).
-function readProcessEnvFile(ctx: Ctx, f: Field, file: string, missing: Severity, reported: Set<string>): Record<string, string> {
-  const content = readText(file);
-  if (typeof content !== 'string') {
-    const msg = `cannot read env file ${file}: ${content.error}${missing === 'warning' ? ' (process-compose runs the process without it, and so does pidone)' : ''}`;
-    if (!reported.has(msg)) { reported.add(msg); report(ctx, f.at, f.path, msg, missing); }
-    return {};
-  }
-  const r = parseEnvFile(content, (n) => ctx.lookup(n));
-  for (const p of r.problems) {
-    const msg = `${file}:${p.line}: ${p.message}`;
-    if (!reported.has(msg)) { reported.add(msg); ctx.diagnostics.push({ file, line: p.line, col: p.col, severity: p.severity, message: p.message }); }
-  }
-  return { ...r.vars };
 }
