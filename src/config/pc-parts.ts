@@ -79,7 +79,7 @@ export function readDepends(ctx: Ctx, f: Field): Record<string, PcDependency> {
     checkPcKeys(ctx, fields, DEPENDENCY_KEYS, 'depends_on');
     const c = fields.find((x) => x.key === 'condition');
     if (!c) {
-      // The zero value of process-compose's condition type is process_completed, whatever its comment says.
+      // process-compose reads a dependency without a condition as process_completed (its default value).
       report(ctx, e.at, e.path, `no condition: process-compose then waits for ${e.key} to complete (process_completed), and so does pidone; write condition: process_started to wait only for its start`, 'warning');
       out[e.key] = { condition: 'completed', written: 'process_completed', at: e };
       continue;
