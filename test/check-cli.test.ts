@@ -77,8 +77,8 @@ test('facts of the host are warnings in check, errors when pidone runs', () => {
 });
 
 test('usage errors exit 2', () => {
-  assert.deepEqual(check(['--jsn']), { code: 2, out: '', err: 'pidone check: unknown option "--jsn"\nusage: pidone check [-c FILE] [--json]\n' });
-  assert.deepEqual(check(['-c']), { code: 2, out: '', err: 'pidone check: -c needs a file name\nusage: pidone check [-c FILE] [--json]\n' });
+  assert.deepEqual(check(['--jsn']), { code: 2, out: '', err: 'pidone check: unknown option "--jsn"\nusage: pidone check [-c FILE] [-m FORMATION] [--json]\n' });
+  assert.deepEqual(check(['-c']), { code: 2, out: '', err: 'pidone check: -c needs a file name\nusage: pidone check [-c FILE] [-m FORMATION] [--json]\n' });
   assert.equal(check(['pidone.yaml']).err.split('\n')[0], 'pidone check: unexpected argument "pidone.yaml" (the config file goes after -c)');
   assert.equal(check(['-h']).code, 0);
 });
@@ -87,7 +87,7 @@ test('a missing file and an unknown format are errors', () => {
   const dir = tempDir({ 'conf.txt': 'hello world\n', 'sniffed.txt': 'programs:\n  a: { command: x }\n' });
   assert.deepEqual(check(['-c', 'nope.yaml'], { cwd: dir }), { code: 2, out: '', err: 'nope.yaml: cannot read the config file: no such file\n' });
   assert.equal(check(['-c', 'conf.txt'], { cwd: dir }).err,
-    'conf.txt: cannot tell the format: name the file .yaml or .yml (pidone YAML), or .conf or .ini (supervisord INI)\n');
+    'conf.txt: cannot tell the format: name the file .yaml or .yml (pidone YAML or process-compose), Procfile, or .conf or .ini (supervisord INI)\n');
   assert.equal(check(['-c', 'sniffed.txt'], { cwd: dir }).code, 0);
 });
 
@@ -98,6 +98,9 @@ test('no config found: the searched paths are listed', () => {
   /srv/app/pidone.yaml
   /srv/app/pidone.yml
   /etc/pidone/pidone.yaml
+  /srv/app/process-compose.yaml
+  /srv/app/process-compose.yml
+  /srv/app/Procfile
   /opt/pidone/etc/supervisord.conf
   /opt/pidone/supervisord.conf
   /srv/app/supervisord.conf
@@ -108,10 +111,11 @@ Give one with -c FILE or PIDONE_CONFIG.
 `);
 });
 
-test('discovery: pidone.yaml, pidone.yml, /etc/pidone, then supervisord.conf in its own order', () => {
+test('discovery: pidone.yaml, pidone.yml, /etc/pidone, process-compose.yaml/.yml, Procfile, then supervisord.conf in its own order', () => {
   const find = (files: string[], env: Record<string, string> = {}, argv0 = '/usr/bin/pidone') =>
     discoverConfig({ cwd: '/app', env, argv0, exists: (f) => files.includes(f) });
-  const all = ['/app/pidone.yaml', '/app/pidone.yml', '/etc/pidone/pidone.yaml', '/usr/etc/supervisord.conf',
+  const all = ['/app/pidone.yaml', '/app/pidone.yml', '/etc/pidone/pidone.yaml', '/app/process-compose.yaml',
+    '/app/process-compose.yml', '/app/Procfile', '/usr/etc/supervisord.conf',
     '/usr/supervisord.conf', '/app/supervisord.conf', '/app/etc/supervisord.conf', '/etc/supervisord.conf',
     '/etc/supervisor/supervisord.conf'];
   assert.deepEqual(configCandidates({ cwd: '/app', argv0: '/usr/bin/pidone' }), all);
@@ -119,7 +123,7 @@ test('discovery: pidone.yaml, pidone.yml, /etc/pidone, then supervisord.conf in 
   assert.equal(find([]), null);
   assert.equal(find(all, { PIDONE_CONFIG: 'conf/x.yaml' }), '/app/conf/x.yaml');
   // A bare argv0 (found on PATH) makes supervisord's first two candidates relative to the cwd.
-  assert.deepEqual(configCandidates({ cwd: '/app', argv0: 'pidone' }).slice(3, 5), ['/app/etc/supervisord.conf', '/app/supervisord.conf']);
+  assert.deepEqual(configCandidates({ cwd: '/app', argv0: 'pidone' }).slice(6, 8), ['/app/etc/supervisord.conf', '/app/supervisord.conf']);
 });
 
 test('discovery in a real directory finds pidone.yml over supervisord.conf', () => {

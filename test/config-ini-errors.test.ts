@@ -117,7 +117,7 @@ describe('INI errors', () => {
   it("a bad oneshot", () => assert.deepEqual(diagnose(P('oneshot=sure')), ["supervisord.conf:4: [program:web] oneshot: expected true or false, got \"sure\""]));
   it("a bad duration", () => assert.deepEqual(diagnose(P('ready_tcp=80\nready_timeout=soon')), ["supervisord.conf:5: [program:web] ready_timeout: expected a duration like 500ms, 10s, 1m30s or a number of seconds, got \"soon\""]));
   it("ready_retries of 0", () => assert.deepEqual(diagnose(P('ready_tcp=80\nready_retries=0')), ["supervisord.conf:5: [program:web] ready_retries: expected a positive whole number, got \"0\""]));
-  it("a bad critical", () => assert.deepEqual(diagnose(P('critical=2')), ["supervisord.conf:4: [program:web] critical: expected true or false, got \"2\""]));
+  it("a bad critical", () => assert.deepEqual(diagnose(P('critical=2')), ["supervisord.conf:4: [program:web] critical: expected true, false or on-failure, got \"2\""]));
   it("an unknown log_format", () => assert.deepEqual(diagnose(`${S}log_format=xml\n`), ["supervisord.conf:2: [supervisord] log_format: expected prefix | json | raw, got \"xml\""]));
   it("an unknown color", () => assert.deepEqual(diagnose(`${S}color=sometimes\n`), ["supervisord.conf:2: [supervisord] color: expected auto | always | never, got \"sometimes\""]));
   it("a bad timestamps", () => assert.deepEqual(diagnose(`${S}timestamps=maybe\n`), ["supervisord.conf:2: [supervisord] timestamps: expected true or false, got \"maybe\""]));

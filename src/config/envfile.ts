@@ -82,7 +82,7 @@ function unescape(raw: string): string {
 
 function expandValue(raw: string, lookup: Lookup, line: number, col: number, key: string, problems: EnvFileProblem[]): string {
   const protectedRaw = raw.replace(/\\\$/g, '$$$$');
-  const r = interpolate(protectedRaw, lookup);
+  const r = interpolate(protectedRaw, lookup, { bare: true });
   for (const e of r.errors) problems.push({ line, col, severity: 'error', message: `${key}: ${e}` });
   for (const u of r.unset) problems.push({ line, col, severity: 'warning', message: `${key}: variable ${u} is not set; using ""` });
   return r.value;

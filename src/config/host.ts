@@ -38,13 +38,13 @@ export function systemHost(passwd = '/etc/passwd'): HostFacts {
 export type KeyDiagnostic = (p: ProgramSpec, key: string, severity: Severity, message: string) => Diagnostic;
 
 /** Checks every program's user, directory and log file directories against the host. */
-export function checkHost(programs: readonly ProgramSpec[], host: HostFacts, severity: Severity, at: KeyDiagnostic): Diagnostic[] {
+export function checkHost(programs: readonly ProgramSpec[], host: HostFacts, severity: Severity, at: KeyDiagnostic, logDirSeverity: Severity = severity): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   // numprocs copies share their settings: one report per program key.
-  const add = (p: ProgramSpec, key: string, message: string) => {
+  const add = (p: ProgramSpec, key: string, message: string, level = severity) => {
     const id = `${p.group}\0${key}\0${message}`;
-    if (!seen.has(id)) out.push(at(p, key, severity, message));
+    if (!seen.has(id)) out.push(at(p, key, level, message));
     seen.add(id);
   };
   for (const p of programs) {
@@ -57,8 +57,9 @@ export function checkHost(programs: readonly ProgramSpec[], host: HostFacts, sev
     }
     for (const key of ['stdout_logfile', 'stderr_logfile'] as const) {
       const file = p[key];
+      if (key === 'stderr_logfile' && file === p.stdout_logfile) continue;
       if (file !== null && !file.startsWith('/dev/') && !host.isDirectory(dirname(file))) {
-        add(p, key, `directory ${dirname(file)} does not exist`);
+        add(p, key, `directory ${dirname(file)} does not exist`, logDirSeverity);
       }
     }
   }

@@ -1,18 +1,26 @@
 // pidone's extension keys in INI form (docs/ini-extensions.md). supervisord ignores unknown
 // keys, so a file using them still runs under real supervisord, minus the extensions. Values
 // get the same %(...)s expansion as the section's other keys.
-import type { Backoff, ColorMode, DependencyCondition, LogFormat, ReadyCheck, ReadyProbe } from '../model/spec.ts';
-import { DEFAULT_BACKOFF, DEFAULT_PROBE } from './defaults.ts';
-import { parseBoolean, parseDuration, parseInteger, parseSignal, type Parsed } from './values.ts';
+import type { Backoff, ColorMode, Critical, DependencyCondition, LogFormat, ReadyCheck, ReadyProbe } from '../model/spec.ts';
+import { DEFAULT_BACKOFF, DEFAULT_LIVENESS, DEFAULT_PROBE } from './defaults.ts';
+import { parseBoolean, parseCritical, parseDuration, parseInteger, parseSignal, type Parsed } from './values.ts';
 
-export const READY_CHECK_KEYS = ['ready_tcp', 'ready_http', 'ready_exec', 'ready_log', 'ready_notify'] as const;
-export const READY_TIMING_KEYS = ['ready_interval', 'ready_timeout', 'ready_retries', 'ready_initial_delay'] as const;
+const CHECKS = ['tcp', 'http', 'exec', 'log', 'notify'] as const;
+const TIMINGS = ['interval', 'timeout', 'retries', 'initial_delay'] as const;
+type ProbeName = 'ready' | 'liveness';
+const checkKeys = (probe: ProbeName) => CHECKS.map((c) => `${probe}_${c}`);
+const timingKeys = (probe: ProbeName) => TIMINGS.map((t) => `${probe}_${t}`);
+export const READY_CHECK_KEYS: readonly string[] = checkKeys('ready');
+export const READY_TIMING_KEYS: readonly string[] = timingKeys('ready');
+// A liveness probe checks a running program; sd_notify has no "still alive" message here.
+export const LIVENESS_CHECK_KEYS: readonly string[] = checkKeys('liveness').filter((k) => k !== 'liveness_notify');
+export const LIVENESS_TIMING_KEYS: readonly string[] = timingKeys('liveness');
 export const BACKOFF_KEYS = ['backoff_initial', 'backoff_max', 'backoff_reset_after'] as const;
 
 /** Extension keys of [program:x] (also accepted in [fcgi-program:x] and [eventlistener:x]). */
 export const PROGRAM_EXTENSION_KEYS: readonly string[] = [
-  'depends_on', 'oneshot', 'critical', 'forward_signals', ...READY_CHECK_KEYS, ...READY_TIMING_KEYS,
-  ...BACKOFF_KEYS, 'max_restarts',
+  'depends_on', 'oneshot', 'critical', 'exit_on_skipped', 'forward_signals', ...READY_CHECK_KEYS, ...READY_TIMING_KEYS,
+  ...LIVENESS_CHECK_KEYS, ...LIVENESS_TIMING_KEYS, ...BACKOFF_KEYS, 'max_restarts', 'stop_command', 'daemon',
 ];
 /** Extension keys of [supervisord]. */
 export const SUPERVISORD_EXTENSION_KEYS: readonly string[] = ['shutdown_timeout', 'log_format', 'timestamps', 'color'];
@@ -20,11 +28,15 @@ export const SUPERVISORD_EXTENSION_KEYS: readonly string[] = ['shutdown_timeout'
 export interface ProgramExtensions {
   readonly depends_on: Readonly<Record<string, DependencyCondition>>;
   readonly oneshot: boolean;
-  readonly critical: boolean;
+  readonly critical: Critical;
+  readonly exit_on_skipped: boolean;
   readonly forward_signals: readonly string[];
   readonly ready: ReadyProbe | null;
+  readonly liveness: ReadyProbe | null;
   readonly backoff: Backoff | null;
   readonly max_restarts: number | null;
+  readonly stop_command: string | null;
+  readonly daemon: boolean;
 }
 
 export interface SettingsExtensions {
@@ -84,15 +96,15 @@ function parseTcp(v: string): Parsed<ReadyCheck> {
 }
 
 function parseCheck(key: string, v: string): Parsed<ReadyCheck | null> {
-  switch (key) {
-    case 'ready_tcp':
+  switch (key.slice(key.indexOf('_') + 1)) {
+    case 'tcp':
       return parseTcp(v);
-    case 'ready_http':
+    case 'http':
       if (!/^https?:\/\/[^/]/.test(v) || !URL.canParse(v)) return { ok: false, error: `expected a URL like http://127.0.0.1:3000/health, got ${JSON.stringify(v)}` };
       return { ok: true, value: { kind: 'http', url: v } };
-    case 'ready_exec':
+    case 'exec':
       return v ? { ok: true, value: { kind: 'exec', command: v } } : { ok: false, error: 'expected a command' };
-    case 'ready_log':
+    case 'log':
       try {
         new RegExp(v);
         return { ok: true, value: { kind: 'log', pattern: v } };
@@ -106,10 +118,13 @@ function parseCheck(key: string, v: string): Parsed<ReadyCheck | null> {
   }
 }
 
-function readReady(r: ExtReader): ReadyProbe | null {
+/** `ready_*` or `liveness_*`: at most one check, plus its timing. */
+function readProbe(r: ExtReader, probe: ProbeName): ReadyProbe | null {
+  const checkNames = probe === 'ready' ? READY_CHECK_KEYS : LIVENESS_CHECK_KEYS;
+  const timingNames = probe === 'ready' ? READY_TIMING_KEYS : LIVENESS_TIMING_KEYS;
   const checks: Array<{ key: string; check: ReadyCheck }> = [];
   let failed = false;
-  for (const key of READY_CHECK_KEYS) {
+  for (const key of checkNames) {
     const v = r.get(key);
     if (v === undefined) continue;
     const p = parseCheck(key, v);
@@ -119,27 +134,29 @@ function readReady(r: ExtReader): ReadyProbe | null {
     } else if (p.value) checks.push({ key, check: p.value });
   }
   const timing = {
-    interval: read(r, 'ready_interval', parseDuration),
-    timeout: read(r, 'ready_timeout', parseDuration),
-    retries: read(r, 'ready_retries', (v) => parseInteger(v, 1)),
-    initial_delay: read(r, 'ready_initial_delay', parseDuration),
+    interval: read(r, `${probe}_interval`, parseDuration),
+    timeout: read(r, `${probe}_timeout`, parseDuration),
+    retries: read(r, `${probe}_retries`, (v) => parseInteger(v, 1)),
+    initial_delay: read(r, `${probe}_initial_delay`, parseDuration),
   };
+  const what = probe === 'ready' ? 'readiness' : 'liveness';
   if (checks.length > 1) {
-    r.fail(checks[1]?.key ?? 'ready_tcp', `only one readiness check may be set, got ${checks.map((c) => c.key).join(' and ')}`);
+    r.fail(checks[1]?.key ?? `${probe}_tcp`, `only one ${what} check may be set, got ${checks.map((c) => c.key).join(' and ')}`);
     return null;
   }
   const first = checks[0];
   if (!first) {
-    const stray = READY_TIMING_KEYS.find((k) => r.get(k) !== undefined);
-    if (stray && !failed) r.fail(stray, `${stray} needs a readiness check: set one of ${READY_CHECK_KEYS.join(', ')}`);
+    const stray = timingNames.find((k) => r.get(k) !== undefined);
+    if (stray && !failed) r.fail(stray, `${stray} needs a ${what} check: set one of ${checkNames.join(', ')}`);
     return null;
   }
+  const defaults = probe === 'ready' ? DEFAULT_PROBE : DEFAULT_LIVENESS;
   return {
     check: first.check,
-    initial_delay: timing.initial_delay ?? DEFAULT_PROBE.initial_delay,
-    interval: timing.interval ?? DEFAULT_PROBE.interval,
-    timeout: timing.timeout ?? DEFAULT_PROBE.timeout,
-    retries: timing.retries ?? DEFAULT_PROBE.retries,
+    initial_delay: timing.initial_delay ?? defaults.initial_delay,
+    interval: timing.interval ?? defaults.interval,
+    timeout: timing.timeout ?? defaults.timeout,
+    retries: timing.retries ?? defaults.retries,
   };
 }
 
@@ -169,11 +186,15 @@ export function readProgramExtensions(r: ExtReader): ProgramExtensions {
   return {
     depends_on: read(r, 'depends_on', parseDependsOn) ?? {},
     oneshot: read(r, 'oneshot', parseBoolean) ?? false,
-    critical: read(r, 'critical', parseBoolean) ?? false,
+    critical: read(r, 'critical', parseCritical) ?? false,
+    exit_on_skipped: read(r, 'exit_on_skipped', parseBoolean) ?? false,
     forward_signals: signals ?? [],
-    ready: readReady(r),
+    ready: readProbe(r, 'ready'),
+    liveness: readProbe(r, 'liveness'),
     backoff: readBackoff(r),
     max_restarts: read(r, 'max_restarts', (v) => parseInteger(v, 0)) ?? null,
+    stop_command: read(r, 'stop_command', (v) => (v.trim() ? { ok: true, value: v } : { ok: false, error: 'expected a command' })) ?? null,
+    daemon: read(r, 'daemon', parseBoolean) ?? false,
   };
 }
 

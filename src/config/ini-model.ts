@@ -66,7 +66,11 @@ export function toProgramSpec(p: IniProcess, group: string): ProgramSpec {
     backoff: p.ext.backoff,
     max_restarts: p.ext.max_restarts,
     critical: p.ext.critical,
+    exit_on_skipped: p.ext.exit_on_skipped,
     forward_signals: p.ext.forward_signals,
+    liveness: p.ext.liveness,
+    stop_command: p.ext.stop_command,
+    daemon: p.ext.daemon,
     source: p.source,
   };
 }

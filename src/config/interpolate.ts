@@ -1,6 +1,9 @@
-// `${VAR}` expansion in config values with docker compose's semantics, so a compose user's
-// habits carry over: $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error},
-// ${VAR?error}, ${VAR:+alt}, ${VAR+alt}, and $$ for a literal $. Defaults may nest.
+// `${VAR}` expansion in config values with docker compose's operators, so a compose user's
+// habits carry over: ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error},
+// ${VAR:+alt}, ${VAR+alt}, and $$ for a literal $. Defaults may nest.
+// A bare $VAR is kept as written: config values hold shell scripts (`for i in 1 2; do echo $i`)
+// whose variables belong to the shell at run time, and only the braced form is unambiguous
+// (process-compose draws the same line). Env files (dotenv) expand $VAR too: `bare: true`.
 // A `$` followed by anything else stays as written (compose rejects it; a regex or a price
 // in a description is not worth an error).
 
@@ -12,19 +15,34 @@ export interface Interpolated {
   readonly unset: readonly string[];
   /** `${VAR:?message}` failures and malformed `${...}`. */
   readonly errors: readonly string[];
+  /** Names written as a bare `$NAME`, kept as written (without `bare: true`). */
+  readonly bare: readonly string[];
+}
+
+export interface InterpolateOptions {
+  /** Expand a bare `$NAME` too (dotenv files). */
+  readonly bare?: boolean;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 /** Expands every `$` form in text against lookup. */
-export function interpolate(text: string, lookup: Lookup): Interpolated {
-  const unset: string[] = [];
-  const errors: string[] = [];
-  const value = expand(text, lookup, unset, errors);
-  return { value, unset, errors };
+export function interpolate(text: string, lookup: Lookup, opts: InterpolateOptions = {}): Interpolated {
+  const st: State = { lookup, unset: [], errors: [], bare: [], expandBare: opts.bare === true };
+  const value = expand(text, st);
+  return { value, unset: st.unset, errors: st.errors, bare: st.bare };
 }
 
-function expand(text: string, lookup: Lookup, unset: string[], errors: string[]): string {
+interface State {
+  readonly lookup: Lookup;
+  readonly unset: string[];
+  readonly errors: string[];
+  readonly bare: string[];
+  readonly expandBare: boolean;
+}
+
+function expand(text: string, st: State): string {
+  const { lookup, unset, errors } = st;
   if (!text.includes('$')) return text;
   let out = '';
   let i = 0;
@@ -45,11 +63,15 @@ function expand(text: string, lookup: Lookup, unset: string[], errors: string[])
         errors.push(`unterminated "\${" in ${JSON.stringify(text)}`);
         return out + text.slice(i);
       }
-      out += braced(text.slice(i + 2, end), lookup, unset, errors);
+      out += braced(text.slice(i + 2, end), st);
       i = end + 1;
     } else {
       const name = NAME.exec(text.slice(i + 1))?.[0];
-      if (name) {
+      if (name && !st.expandBare) {
+        st.bare.push(name);
+        out += `$${name}`;
+        i += 1 + name.length;
+      } else if (name) {
         const v = lookup(name);
         if (v === undefined) unset.push(name);
         out += v ?? '';
@@ -79,7 +101,8 @@ function closingBrace(text: string, from: number): number {
   return -1;
 }
 
-function braced(body: string, lookup: Lookup, unset: string[], errors: string[]): string {
+function braced(body: string, st: State): string {
+  const { lookup, unset, errors } = st;
   const name = NAME.exec(body)?.[0];
   if (!name) {
     errors.push(`invalid variable reference "\${${body}}": expected a name like \${PORT} or \${PORT:-8080}`);
@@ -98,7 +121,7 @@ function braced(body: string, lookup: Lookup, unset: string[], errors: string[])
   }
   // With the colon an empty value counts as unset, as in sh and compose.
   const missing = op[1] === ':' ? raw === undefined || raw === '' : raw === undefined;
-  const arg = () => expand(rest.slice(op[0].length), lookup, unset, errors);
+  const arg = () => expand(rest.slice(op[0].length), st);
   switch (op[2]) {
     case '-':
       return missing ? arg() : (raw ?? '');

@@ -1,7 +1,7 @@
 // Finding and loading a config: discovery (spec section 1), the format by extension, the parser,
 // then the checks that need the whole model (dependencies, duplicate names, host facts), and
 // finally the programs in start order. Every problem of every stage is reported at once.
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { GroupSpec, Model, ProgramSpec, Settings, SourcePos } from '../model/spec.ts';
 import { checkGraph, planWaves } from '../model/graph.ts';
 import { ConfigError, type Diagnostic, type Severity } from './diagnostic.ts';
@@ -10,6 +10,8 @@ import { readText } from './files.ts';
 import { didYouMean } from './suggest.ts';
 import { parseYaml } from './yaml.ts';
 import { parseIni } from './ini.ts';
+import { parseProcessCompose } from './pc.ts';
+import { parseProcfile } from './procfile.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -29,6 +31,10 @@ export function configCandidates(opts: Pick<DiscoverOptions, 'cwd' | 'argv0'>): 
     join(opts.cwd, 'pidone.yaml'),
     join(opts.cwd, 'pidone.yml'),
     '/etc/pidone/pidone.yaml',
+    // The files of the tools pidone replaces, read unchanged (spec section 1).
+    join(opts.cwd, 'process-compose.yaml'),
+    join(opts.cwd, 'process-compose.yml'),
+    join(opts.cwd, 'Procfile'),
     join(here, 'etc', 'supervisord.conf'),
     join(here, 'supervisord.conf'),
     join(opts.cwd, 'supervisord.conf'),
@@ -54,6 +60,8 @@ export interface LoadOptions {
   /** Facts of the host (users, directories, env files): 'warning' for `check`, else 'error'. */
   readonly hostSeverity?: Severity;
   readonly host?: HostFacts;
+  /** A Procfile formation (`-m web=2,worker=1`); default: PIDONE_FORMATION, then all=1. */
+  readonly formation?: string | null;
 }
 
 export interface Loaded {
@@ -61,7 +69,8 @@ export interface Loaded {
   readonly warnings: Diagnostic[];
 }
 
-type Format = 'yaml' | 'ini';
+/** pidone YAML, a process-compose file, a Procfile, supervisord INI. */
+export type Format = 'yaml' | 'process-compose' | 'procfile' | 'ini';
 
 interface Parsed {
   readonly programs: readonly ProgramSpec[];
@@ -73,6 +82,8 @@ interface Parsed {
   readonly where: (group: string, key: string) => SourcePos | undefined;
   /** How problems name a program's key: `programs.web.user` (YAML), `[program:web] user` (INI). */
   readonly label: (p: ProgramSpec, key: string) => string;
+  /** Severity of a missing log directory when pidone runs (process-compose creates it). */
+  readonly logDirSeverity?: Severity;
 }
 
 /** Loads and validates a config file; throws ConfigError carrying every diagnostic. */
@@ -86,11 +97,34 @@ export function loadConfig(file: string, opts: LoadOptions): Loaded {
   if (format === null) {
     throw new ConfigError([{
       file: abs, line: 0, severity: 'error',
-      message: 'cannot tell the format: name the file .yaml or .yml (pidone YAML), or .conf or .ini (supervisord INI)',
+      message: 'cannot tell the format: name the file .yaml or .yml (pidone YAML or process-compose), Procfile, or .conf or .ini (supervisord INI)',
     }]);
   }
-  const parsed = format === 'yaml' ? yamlSource(text, abs, opts) : iniSource(abs, opts);
+  const parsed = format === 'yaml' ? yamlSource(text, abs, opts)
+    : format === 'process-compose' ? pcSource(text, abs, opts)
+      : format === 'procfile' ? procfileSource(text, abs, opts)
+        : iniSource(abs, opts);
   return finish(parsed, opts);
+}
+
+// Model keys that a process-compose file spells differently, for messages about them.
+const PC_KEYS: Readonly<Record<string, string>> = { stdout_logfile: 'log_location', stderr_logfile: 'log_location', directory: 'working_dir' };
+
+function pcSource(text: string, file: string, opts: LoadOptions): Parsed {
+  const y = parseProcessCompose(text, file, { env: opts.env, hostSeverity: opts.hostSeverity ?? 'error' });
+  const key = (k: string) => PC_KEYS[k] ?? k;
+  return {
+    ...y,
+    files: [file],
+    where: (group, k) => y.positionOf(`processes.${group}.${key(k)}`),
+    label: (p, k) => `processes.${p.group}${k ? `.${key(k)}` : ''}`,
+    logDirSeverity: 'warning',
+  };
+}
+
+function procfileSource(text: string, file: string, opts: LoadOptions): Parsed {
+  const r = parseProcfile(text, file, { env: opts.env, formation: opts.formation ?? null });
+  return { ...r, files: [file], where: () => undefined, label: (p, key) => `${p.group}${key ? ` ${key}` : ''}` };
 }
 
 /** Loads YAML text as if read from file (absolute); for tests and fuzzing. */
@@ -160,7 +194,8 @@ function finish(parsed: Parsed, opts: LoadOptions): Loaded {
     }
   }
   const host = opts.host ?? systemHost();
-  diagnostics.push(...checkHost(parsed.programs, host, opts.hostSeverity ?? 'error', at));
+  const hostSeverity = opts.hostSeverity ?? 'error';
+  diagnostics.push(...checkHost(parsed.programs, host, hostSeverity, at, hostSeverity === 'warning' ? 'warning' : parsed.logDirSeverity));
   const sorted = sortDiagnostics(diagnostics);
   if (sorted.some((d) => d.severity === 'error')) throw new ConfigError(sorted);
   const groups = [...parsed.groups].sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -175,13 +210,21 @@ function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.line - b.line || (a.col ?? 0) - (b.col ?? 0));
 }
 
-function formatOf(file: string, text: string): Format | null {
+/**
+ * The format of a config file: a Procfile by its name (Procfile, Procfile.dev...), YAML and INI
+ * by extension; a YAML file is process-compose's when it is named process-compose*, or has
+ * `processes:` and no `programs:` at the top;
+ * any other name is sniffed from its first line.
+ */
+export function formatOf(file: string, text: string): Format | null {
+  if (/^procfile(\..*)?$/i.test(basename(file))) return 'procfile';
   const ext = extname(file).toLowerCase();
-  if (ext === '.yaml' || ext === '.yml') return 'yaml';
+  const yaml = (): Format => (/^process-compose\b/i.test(basename(file)) || (/^processes\s*:/m.test(text) && !/^programs\s*:/m.test(text)) ? 'process-compose' : 'yaml');
+  if (ext === '.yaml' || ext === '.yml') return yaml();
   if (ext === '.conf' || ext === '.ini') return 'ini';
   const first = text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
   if (first === undefined) return null;
   if (/^\[[^\]]+\]$/.test(first)) return 'ini';
-  if (first === '---' || /^[\w.-]+\s*:(\s|$)/.test(first)) return 'yaml';
+  if (first === '---' || /^[\w.-]+\s*:(\s|$)/.test(first)) return yaml();
   return null;
 }

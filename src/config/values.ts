@@ -113,6 +113,13 @@ export function parseBoolean(value: unknown): Parsed<boolean> {
   return fail(`expected true or false, got ${describe(value)}`);
 }
 
+/** Parses `critical`: a boolean, or `on-failure` (end pidone only when the program failed). */
+export function parseCritical(value: unknown): Parsed<boolean | 'on-failure'> {
+  if (typeof value === 'string' && /^\s*on[-_]failure\s*$/i.test(value)) return ok('on-failure');
+  const b = parseBoolean(value);
+  return b.ok ? b : fail(`expected true, false or on-failure, got ${describe(value)}`);
+}
+
 export const CONDITIONS: readonly DependencyCondition[] = ['started', 'ready', 'completed', 'completed_successfully'];
 // process-compose and docker compose spellings, so their depends_on blocks work unchanged.
 const CONDITION_ALIASES: Readonly<Record<string, DependencyCondition>> = {

@@ -5,7 +5,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { Diagnostic, Severity } from './diagnostic.ts';
 import type { SourcePos } from '../model/spec.ts';
-import { interpolate, type Lookup } from './interpolate.ts';
+import { interpolate, type Interpolated, type Lookup } from './interpolate.ts';
 import { describe, type Parsed } from './values.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -16,6 +16,10 @@ export interface Ctx {
   readonly lc: LineCounter;
   /** Variables for `${VAR}` expansion. */
   readonly lookup: Lookup;
+  /** How strings are expanded (default: interpolate, compose's operators); a format may differ. */
+  readonly interpolate?: (text: string, lookup: Lookup) => Interpolated;
+  /** What to write instead of an unset `${VAR}`, for the warning (the format's escape). */
+  readonly unsetHint?: string;
   readonly diagnostics: Diagnostic[];
   /** The node of every key seen, by dotted path (`programs.web.depends_on.db`); positions are
    *  computed only when asked for, since most configs never need one. */
@@ -123,9 +127,10 @@ export const isMapping = (ctx: Ctx, f: Field): boolean => isMap(deref(ctx, f.nod
 
 /**
  * A scalar value, with `${VAR}` expanded in strings unless raw. Structures are reported.
- * Numbers and booleans are returned as they are; parsers accept both forms.
+ * Numbers and booleans are returned as they are; parsers accept both forms. `inCommand`: the
+ * string is part of a command, where a bare `$NAME` is the shell's business.
  */
-export function scalar(ctx: Ctx, field: Field, raw = false): string | number | boolean | null | undefined {
+export function scalar(ctx: Ctx, field: Field, raw = false, inCommand = false): string | number | boolean | null | undefined {
   const node = deref(ctx, field.node);
   if (node !== null && !isScalar(node)) {
     report(ctx, field.at, field.path, `expected a single value, got ${describe(plain(ctx, node))}`);
@@ -133,14 +138,26 @@ export function scalar(ctx: Ctx, field: Field, raw = false): string | number | b
   }
   const value = node === null ? null : (node.value as string | number | boolean | null);
   if (typeof value !== 'string' || raw) return value;
-  return expand(ctx, field, value);
+  return expand(ctx, field, value, inCommand);
 }
 
-/** Expands `${VAR}` in text, reporting unset variables (warning) and `${VAR:?}` failures. */
-export function expand(ctx: Ctx, field: Field, text: string): string {
-  const r = interpolate(text, ctx.lookup);
+/**
+ * Expands `${VAR}` in text, reporting unset variables (warning) and `${VAR:?}` failures. A bare
+ * `$NAME` stays as written; outside commands, one whose variable is set gets a warning, since
+ * `PATH: $PATH:/opt/bin` almost certainly meant the variable.
+ */
+export function expand(ctx: Ctx, field: Field, text: string, inCommand = false): string {
+  const r = (ctx.interpolate ?? interpolate)(text, ctx.lookup);
   for (const e of r.errors) report(ctx, field.at, field.path, e);
-  for (const name of new Set(r.unset)) report(ctx, field.at, field.path, `variable ${name} is not set; using ""`, 'warning');
+  const hint = ctx.unsetHint ?? '';
+  for (const name of new Set(r.unset)) report(ctx, field.at, field.path, `variable ${name} is not set; using ""${hint.replaceAll('NAME', name)}`, 'warning');
+  if (!inCommand) {
+    for (const name of new Set(r.bare)) {
+      if (ctx.lookup(name) !== undefined) {
+        report(ctx, field.at, field.path, `$${name} is kept as written (only \${${name}} is expanded when the config is loaded)`, 'warning');
+      }
+    }
+  }
   return r.value;
 }
 

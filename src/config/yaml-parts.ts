@@ -110,13 +110,14 @@ export function readDependsOn(ctx: Ctx, f: Field): Record<string, DependencyCond
 
 /**
  * A command: a string runs under /bin/sh -c and is kept as written (the shell expands $VAR with
- * the program's environment); a list is an exec-form argv whose items get ${VAR} expansion.
+ * the program's environment); a list is an exec-form argv whose items get ${VAR} expansion
+ * (a bare $VAR stays for a `[bash, -c, script]` to expand).
  */
 export function readCommand(ctx: Ctx, f: Field): { command: string | string[]; shell: boolean } | undefined {
   if (isList(ctx, f)) {
     const argv: string[] = [];
     for (const item of items(ctx, f) ?? []) {
-      const v = scalar(ctx, item);
+      const v = scalar(ctx, item, false, true);
       if (typeof v === 'string' || typeof v === 'number') argv.push(String(v));
       else if (v !== undefined) report(ctx, item.at, item.path, `expected a string, got ${describe(v)}`);
       else return undefined;

@@ -6,8 +6,8 @@ import type { Severity } from './diagnostic.ts';
 import { YAML_PROGRAM_DEFAULTS } from './defaults.ts';
 import { checkKeys, entries, isList, items, parsed, plain, posOf, report, scalar, source, text, type Ctx, type Field } from './yaml-nodes.ts';
 import { readBackoff, readCommand, readDependsOn, readEnvFiles, readEnvironment } from './yaml-parts.ts';
-import { readReady } from './yaml-ready.ts';
-import { describe, parseBoolean, parseByteSize, parseDuration, parseInteger, parseOctal, parseSignal } from './values.ts';
+import { readLiveness, readReady } from './yaml-ready.ts';
+import { describe, parseBoolean, parseByteSize, parseCritical, parseDuration, parseInteger, parseOctal, parseSignal } from './values.ts';
 import { processNames } from './procname.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -27,7 +27,7 @@ interface State {
 
 type Handler = (ctx: Ctx, f: Field, s: State) => void;
 
-const bool = (key: 'autostart' | 'critical' | 'oneshot' | 'stopasgroup' | 'killasgroup' | 'redirect_stderr'): Handler =>
+const bool = (key: 'autostart' | 'oneshot' | 'stopasgroup' | 'killasgroup' | 'redirect_stderr' | 'exit_on_skipped' | 'daemon'): Handler =>
   (ctx, f, s) => set(s, key, parsed(ctx, f, parseBoolean));
 const int = (key: 'startretries' | 'stdout_logfile_backups' | 'stderr_logfile_backups', min: number): Handler =>
   (ctx, f, s) => set(s, key, parsed(ctx, f, (v) => parseInteger(v, min)));
@@ -59,6 +59,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   env_file: (ctx, f, s) => void (s.envFile = readEnvFiles(ctx, f, s.missingFile)),
   depends_on: (ctx, f, s) => void (s.draft.depends_on = readDependsOn(ctx, f)),
   ready: (ctx, f, s) => set(s, 'ready', readReady(ctx, f)),
+  liveness: (ctx, f, s) => set(s, 'liveness', readLiveness(ctx, f)),
   backoff: (ctx, f, s) => set(s, 'backoff', readBackoff(ctx, f, YAML_PROGRAM_DEFAULTS.backoff ?? { initial: 1, max: 30, reset_after: 60 })),
   restart: (ctx, f, s) => {
     s.restartGiven = true;
@@ -84,7 +85,14 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   })),
   stop_signal: (ctx, f, s) => set(s, 'stopsignal', parsed(ctx, f, parseSignal)),
   stop_timeout: seconds('stopwaitsecs'),
-  critical: bool('critical'),
+  critical: (ctx, f, s) => set(s, 'critical', parsed(ctx, f, parseCritical)),
+  exit_on_skipped: bool('exit_on_skipped'),
+  stop_command: (ctx, f, s) => {
+    if (plain(ctx, f.node) === null) return void (s.draft.stop_command = null);
+    const c = readCommand(ctx, f);
+    if (c) s.draft.stop_command = c.command;
+  },
+  daemon: bool('daemon'),
   forward_signals: (ctx, f, s) => {
     const list = isList(ctx, f) ? (items(ctx, f) ?? []) : [f];
     const names: string[] = [];
@@ -131,9 +139,10 @@ const HINTS: Readonly<Record<string, string>> = {
   readiness_probe: 'use ready: { http: URL } or { tcp: PORT } or { exec: COMMAND }',
   ready_log_line: 'use ready: { log: PATTERN }',
   healthcheck: 'use ready: { exec: COMMAND }',
-  liveness_probe: 'pidone has no liveness probes; ready: checks start-up readiness',
+  liveness_probe: 'use liveness: { http: URL } or { tcp: PORT } or { exec: COMMAND }',
   working_dir: 'use directory:',
-  shutdown: 'use stop_signal: and stop_timeout:',
+  shutdown: 'use stop_signal:, stop_timeout: and stop_command:',
+  is_daemon: 'use daemon: true',
   stop_grace_period: 'use stop_timeout:',
   replicas: 'use numprocs:',
   disabled: 'use autostart: false',
@@ -181,6 +190,10 @@ export function readProgram(ctx: Ctx, f: Field, globalEnv: Readonly<Record<strin
   const groupField = byCanonical.get('killasgroup');
   if (d.stopasgroup && !d.killasgroup && groupField) {
     report(ctx, groupField.at, groupField.path, 'cannot be false while stopasgroup is true');
+  }
+  if (d.daemon && d.stop_command === null) {
+    const at = byCanonical.get('daemon') ?? f;
+    report(ctx, at.at, at.path, 'a daemon leaves no process behind that pidone could signal: give stop_command to stop it', 'warning');
   }
   if (d.redirect_stderr && d.stderr_logfile !== null) {
     const at = byCanonical.get('stderr_logfile') ?? f;

@@ -1,31 +1,48 @@
-// `ready:` of a YAML program: one check (tcp, http, exec, log, notify) plus its timing.
+// `ready:` and `liveness:` of a YAML program: one check (tcp, http, exec, log, notify) plus its
+// timing. A liveness probe watches a running program, so it has no `notify` (sd_notify has no
+// "still alive" message that pidone reads) and its own timing defaults.
 import type { ReadyCheck, ReadyProbe } from '../model/spec.ts';
-import { DEFAULT_PROBE } from './defaults.ts';
+import { DEFAULT_LIVENESS, DEFAULT_PROBE } from './defaults.ts';
 import { readCommand } from './yaml-parts.ts';
 import { checkKeys, entries, parsed, plain, report, scalar, text, type Ctx, type Field } from './yaml-nodes.ts';
 import { describe, parseBoolean, parseDuration, parseInteger } from './values.ts';
 
 const CHECK_KINDS = ['tcp', 'http', 'exec', 'log', 'notify'] as const;
-const PROBE_KEYS = [...CHECK_KINDS, 'interval', 'timeout', 'retries', 'initial_delay'];
+const LIVENESS_KINDS = CHECK_KINDS.filter((k) => k !== 'notify');
+const TIMING_KEYS = ['interval', 'timeout', 'retries', 'initial_delay'];
+const PROBE_KEYS = [...CHECK_KINDS, ...TIMING_KEYS];
+const LIVENESS_KEYS = [...LIVENESS_KINDS, ...TIMING_KEYS];
 
 /** `ready:` one check (tcp, http, exec, log, notify) plus its timing. */
 export function readReady(ctx: Ctx, f: Field): ReadyProbe | null | undefined {
+  return readProbe(ctx, f, 'ready');
+}
+
+/** `liveness:` one check (tcp, http, exec, log) plus its timing. */
+export function readLiveness(ctx: Ctx, f: Field): ReadyProbe | null | undefined {
+  return readProbe(ctx, f, 'liveness');
+}
+
+function readProbe(ctx: Ctx, f: Field, which: 'ready' | 'liveness'): ReadyProbe | null | undefined {
   if (plain(ctx, f.node) === null) return null;
   const fields = entries(ctx, f);
   if (!fields) return undefined;
-  checkKeys(ctx, fields, PROBE_KEYS, {
+  const kindsAllowed: readonly string[] = which === 'ready' ? CHECK_KINDS : LIVENESS_KINDS;
+  const defaults = which === 'ready' ? DEFAULT_PROBE : DEFAULT_LIVENESS;
+  checkKeys(ctx, fields, which === 'ready' ? PROBE_KEYS : LIVENESS_KEYS, {
+    ...(which === 'liveness' ? { notify: 'a liveness probe checks a running program: use tcp, http, exec or log' } : {}),
     http_get: 'write http: "http://127.0.0.1:PORT/path"', period_seconds: 'use interval:',
     timeout_seconds: 'use timeout:', failure_threshold: 'use retries:', initial_delay_seconds: 'use initial_delay:',
   });
-  const kinds = fields.filter((x) => (CHECK_KINDS as readonly string[]).includes(x.key));
+  const kinds = fields.filter((x) => kindsAllowed.includes(x.key));
   if (kinds.length !== 1) {
     const got = kinds.length === 0 ? 'none' : kinds.map((k) => k.key).join(' and ');
-    report(ctx, f.at, f.path, `expected exactly one of ${CHECK_KINDS.join(', ')}, got ${got}`);
+    report(ctx, f.at, f.path, `expected exactly one of ${kindsAllowed.join(', ')}, got ${got}`);
     return undefined;
   }
   const kind = kinds[0] as Field;
   const check = readCheck(ctx, kind);
-  const timing: Record<string, number> = { ...DEFAULT_PROBE };
+  const timing: Record<string, number> = { ...defaults };
   let bad = check === undefined;
   for (const x of fields) {
     if (x.key === 'retries') {
@@ -41,10 +58,10 @@ export function readReady(ctx: Ctx, f: Field): ReadyProbe | null | undefined {
   if (bad || !check) return undefined;
   return {
     check,
-    initial_delay: timing.initial_delay ?? DEFAULT_PROBE.initial_delay,
-    interval: timing.interval ?? DEFAULT_PROBE.interval,
-    timeout: timing.timeout ?? DEFAULT_PROBE.timeout,
-    retries: timing.retries ?? DEFAULT_PROBE.retries,
+    initial_delay: timing.initial_delay ?? defaults.initial_delay,
+    interval: timing.interval ?? defaults.interval,
+    timeout: timing.timeout ?? defaults.timeout,
+    retries: timing.retries ?? defaults.retries,
   };
 }
 

@@ -25,6 +25,9 @@ export interface YamlConfig {
   readonly positionOf: (path: string) => SourcePos | undefined;
 }
 
+/** Appended to "variable X is not set" warnings: how to keep a `${X}` for the shell. */
+export const YAML_UNSET_HINT = ' (write $${NAME} to pass ${NAME} on unexpanded)';
+
 const TOP_KEYS = ['version', 'environment', 'env_file', 'settings', 'programs'];
 const TOP_HINTS: Readonly<Record<string, string>> = {
   processes: 'pidone calls them programs:',
@@ -32,30 +35,43 @@ const TOP_HINTS: Readonly<Record<string, string>> = {
   log_level: "pidone's own log level is set with -v",
 };
 
-/** Parses YAML text; `file` must be absolute (relative paths in it resolve against its dir). */
-export function parseYaml(text: string, file: string, opts: YamlOptions): YamlConfig {
+/**
+ * Parses YAML text into a Ctx for the node readers, with syntax errors (and the parser's
+ * warnings) already reported; root is null when there is nothing to read.
+ */
+export function openYaml(text: string, file: string, env: YamlOptions['env']): { ctx: Ctx; root: Field | null } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, merge: true, uniqueKeys: true });
-  const env = opts.env;
-  const base: Ctx = { file, src: text, doc, lc, lookup: (n) => env[n], diagnostics: [], keys: new Map() };
-  let settings = defaultSettings(env.TMPDIR || '/tmp');
-  const positionOf = (path: string) => {
-    const node = base.keys.get(path);
-    return node ? posOf(base, node) : undefined;
-  };
-  const empty = (): YamlConfig => ({ programs: [], groups: [], settings, diagnostics: base.diagnostics, positionOf });
-
+  const ctx: Ctx = { file, src: text, doc, lc, lookup: (n) => env[n], diagnostics: [], keys: new Map(), unsetHint: YAML_UNSET_HINT };
   for (const e of doc.errors) {
     const { line, col } = lc.linePos(e.pos[0]);
-    base.diagnostics.push({ file, line, col, severity: 'error', message: `invalid YAML: ${e.message}` });
+    ctx.diagnostics.push({ file, line, col, severity: 'error', message: `invalid YAML: ${e.message}` });
   }
-  if (doc.errors.length > 0) return empty();
+  if (doc.errors.length > 0) return { ctx, root: null };
   for (const w of doc.warnings) {
     const { line, col } = lc.linePos(w.pos[0]);
-    base.diagnostics.push({ file, line, col, severity: 'warning', message: w.message });
+    ctx.diagnostics.push({ file, line, col, severity: 'warning', message: w.message });
   }
-  const root: Field = { key: '', path: '', at: doc.contents as Node, node: doc.contents as Node | null };
-  if (!isMap(doc.contents)) {
+  return { ctx, root: { key: '', path: '', at: doc.contents as Node, node: doc.contents as Node | null } };
+}
+
+/** The position of a key by dotted path, once the readers have seen it. */
+export function positionFinder(ctx: Ctx): (path: string) => SourcePos | undefined {
+  return (path) => {
+    const node = ctx.keys.get(path);
+    return node ? posOf(ctx, node) : undefined;
+  };
+}
+
+/** Parses YAML text; `file` must be absolute (relative paths in it resolve against its dir). */
+export function parseYaml(text: string, file: string, opts: YamlOptions): YamlConfig {
+  const env = opts.env;
+  const { ctx: base, root } = openYaml(text, file, env);
+  let settings = defaultSettings(env.TMPDIR || '/tmp');
+  const positionOf = positionFinder(base);
+  const empty = (): YamlConfig => ({ programs: [], groups: [], settings, diagnostics: base.diagnostics, positionOf });
+  if (root === null) return empty();
+  if (!isMap(root.node)) {
     report(base, root.at, '', 'expected a mapping with programs: at the top of the file');
     return empty();
   }

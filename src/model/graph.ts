@@ -56,7 +56,9 @@ export function checkGraph(programs: readonly ProgramSpec[]): GraphProblem[] {
       if (targets.includes(p)) add(p, dep, 'error', `${p.name} cannot depend on itself`);
       for (const t of targets) {
         if (t === p) continue;
-        if (!t.autostart) {
+        // A chain of programs all started by hand is a choice, not a trap: warn only when an
+        // automatic start would wait on a manual one.
+        if (!t.autostart && p.autostart) {
           add(p, dep, 'warning', `${t.name} has autostart: false, so ${p.name} waits until ${t.name} is started by hand`);
         } else if (condition.startsWith('completed') && t.autorestart === true && !t.oneshot) {
           add(p, dep, 'warning', `${t.name} restarts always, so it may never complete and ${p.name} may never start`);

@@ -22,14 +22,25 @@ export type ReadyCheck =
   | { readonly kind: 'log'; readonly pattern: string } // a JavaScript RegExp source, matched per line
   | { readonly kind: 'notify' }; // sd_notify READY=1 on $NOTIFY_SOCKET
 
+/**
+ * A probe: one check plus its timing. The same shape serves `ready` (start-up readiness) and
+ * `liveness` (health while running); what a failure does differs, see ProgramSpec.
+ */
 export interface ReadyProbe {
   readonly check: ReadyCheck;
   readonly initial_delay: number;
   readonly interval: number;
   readonly timeout: number;
-  /** Consecutive failures after which the probe has failed for good (program goes FATAL). */
+  /** Consecutive failures after which the probe has failed for good. */
   readonly retries: number;
 }
+
+/**
+ * When a program's end ends pidone: `true` whenever it ends for good (EXITED and not restarting,
+ * or FATAL), `'on-failure'` only when it ends for good unexpectedly (exit code not in exitcodes,
+ * a signal, FATAL), `false` never.
+ */
+export type Critical = boolean | 'on-failure';
 
 /**
  * pidone's restart pacing (YAML `backoff:`): the delay before restart n is
@@ -98,9 +109,41 @@ export interface ProgramSpec {
   readonly backoff: Backoff | null;
   /** Consecutive automatic restarts allowed before FATAL; null = unlimited. */
   readonly max_restarts: number | null;
-  readonly critical: boolean;
+  /**
+   * When this program ends for good, pidone shuts down with its exit code (see Critical).
+   * A program that will be restarted has not ended. process-compose: `exit_on_end` (true),
+   * `restart: exit_on_failure` ('on-failure'); Procfile programs are all `true`.
+   */
+  readonly critical: Critical;
+  /**
+   * When this process is blocked for good (a dependency condition can no longer hold: the
+   * dependency went FATAL, completed unsuccessfully...), pidone shuts down with exit code 1.
+   * process-compose's `availability.exit_on_skipped`.
+   */
+  readonly exit_on_skipped: boolean;
   /** Signal names without "SIG" that pidone forwards to this program when it receives them. */
   readonly forward_signals: readonly string[];
+  /**
+   * Liveness probe: starts once the process is RUNNING (after startsecs and `ready`), then
+   * checks every `interval` after `initial_delay`; after `retries` consecutive failures pidone
+   * stops the process (stop_command or stopsignal, SIGKILL after stopwaitsecs) and treats the
+   * exit as unexpected, so `autorestart` decides whether it comes back. null = none.
+   */
+  readonly liveness: ReadyProbe | null;
+  /**
+   * Run to stop the program instead of sending stopsignal (string: `/bin/sh -c`; list: exec
+   * form), with the program's environment, directory and user; SIGKILL (to the group when
+   * killasgroup) when the program has not exited stopwaitsecs after the stop began.
+   * process-compose's `shutdown.command`. null = send stopsignal.
+   */
+  readonly stop_command: string | readonly string[] | null;
+  /**
+   * The command starts a daemon that forks into the background and then exits (process-compose
+   * `is_daemon`): an exit with a code in exitcodes means "launched", and the process counts as
+   * RUNNING until stop_command stops it or its liveness probe fails; any other exit is a
+   * failed start.
+   */
+  readonly daemon: boolean;
 
   /** Where the program was defined, for runtime errors that point back at the config. */
   readonly source: SourcePos;

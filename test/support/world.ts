@@ -18,7 +18,8 @@ export function ini(name: string, o: Overrides = {}): ProgramSpec {
     priority: 999, redirect_stderr: false, stdout_logfile: null, stdout_logfile_maxbytes: 0,
     stdout_logfile_backups: 0, stderr_logfile: null, stderr_logfile_maxbytes: 0, stderr_logfile_backups: 0,
     serverurl: null, depends_on: {}, oneshot: false, ready: null, backoff: null, max_restarts: null,
-    critical: false, forward_signals: [], source: { file: 'supervisord.conf', line: 1 },
+    critical: false, exit_on_skipped: false, forward_signals: [], liveness: null, stop_command: null, daemon: false,
+    source: { file: 'supervisord.conf', line: 1 },
     ...o,
   };
 }
