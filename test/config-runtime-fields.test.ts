@@ -1,7 +1,5 @@
 // What docs/config.md promises for critical, liveness, stop_command and exit_on_skipped, run
-// with the built pidone as PID 1. The `todo` tests fail only because src/core does not run the
-// new model fields yet (the report of issue 15 to the lead specifies them); they turn into
-// plain tests when it does.
+// with the built pidone as PID 1.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +37,6 @@ test('critical: true with the default restart: a crash is restarted; the clean e
 });
 
 test('critical: on-failure: a clean exit leaves the others running', {
-  todo: 'core gap: critical "on-failure" is treated as true', timeout: 30_000,
 }, async (t) => {
   const { run, out } = start(t, `programs:
   job:
@@ -55,7 +52,6 @@ test('critical: on-failure: a clean exit leaves the others running', {
 });
 
 test('liveness: a program whose check fails 2 times in a row is stopped and restarted', {
-  todo: 'core gap: ProgramSpec.liveness is not probed yet', timeout: 30_000,
 }, async (t) => {
   const { run, out } = start(t, `programs:
   app:
@@ -67,7 +63,6 @@ test('liveness: a program whose check fails 2 times in a row is stopped and rest
 });
 
 test('exit_on_skipped: a program whose dependency failed ends pidone with 1, while others still run', {
-  todo: 'core gap: ProgramSpec.exit_on_skipped is not run yet', timeout: 30_000,
 }, async (t) => {
   const { run, out } = start(t, `programs:
   migrate:
@@ -85,7 +80,6 @@ test('exit_on_skipped: a program whose dependency failed ends pidone with 1, whi
 });
 
 test('stop_command: stopping runs the command instead of sending the stop signal', {
-  todo: 'core gap: ProgramSpec.stop_command is not run yet', timeout: 30_000,
 }, async (t) => {
   const { run, out } = start(t, `programs:
   app:

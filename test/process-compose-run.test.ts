@@ -111,7 +111,7 @@ test('bemi-django.yaml: is_daemon postgres via pg_ctl is served', {
 
 test('bemi-django.yaml: the daemon counts as running once pg_ctl start exits 0, and shutdown.command stops it', {
   skip: (!pgBin && 'PostgreSQL is not installed (.ci/run installs it)') || missing('psql'),
-  todo: 'core gap: ProgramSpec.daemon and stop_command are not run by src/core yet (the report to the lead specifies them)',
+
   timeout: 60_000,
 }, async (t) => {
   const { run } = await bemi(t);

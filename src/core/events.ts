@@ -34,6 +34,14 @@ export type SupervisorEvent =
   | { readonly type: 'blocked'; readonly name: string; readonly reason: string }
   /** A reload removed the process and it is gone: pidone forgets it (its log files close). */
   | { readonly type: 'removed'; readonly name: string }
+  /** A daemon's launcher exited as expected: the daemon runs on its own. */
+  | { readonly type: 'launched'; readonly name: string }
+  /** The liveness probe failed for good: the program is stopped, and its end counts as a crash. */
+  | { readonly type: 'unhealthy'; readonly name: string; readonly reason: string }
+  /** The stop_command failed while the program still ran: the stop signal goes instead. */
+  | { readonly type: 'stop_command_failed'; readonly name: string; readonly reason: string }
+  /** A daemon pidone cannot reach (no stop_command, no process group left) is marked stopped. */
+  | { readonly type: 'unreachable'; readonly name: string }
   | { readonly type: 'shutdown'; readonly reason: string }
   | { readonly type: 'finished'; readonly exitCode: number; readonly reason: string };
 
@@ -76,6 +84,14 @@ export function describeEvent(e: SupervisorEvent): string {
       return `${e.name}: not started: ${e.reason}`;
     case 'removed':
       return `removed: ${e.name} (no longer in the config)`;
+    case 'launched':
+      return `launched: ${e.name} (its launcher exited as expected; the daemon runs on)`;
+    case 'unhealthy':
+      return `unhealthy: ${e.name} failed its liveness probe (${e.reason}): stopping it; it counts as a crash`;
+    case 'stop_command_failed':
+      return `${e.name}: stop_command failed (${e.reason}): sending its stop signal instead`;
+    case 'unreachable':
+      return `${e.name}: a daemon with no stop_command and no process group left: marked stopped, it may still run`;
     case 'shutdown':
       return `shutting down: ${e.reason}`;
     case 'finished':
@@ -95,9 +111,13 @@ export function eventLevel(e: SupervisorEvent): EventLevel {
     case 'killed':
     case 'blocked':
     case 'backoff':
+    case 'unhealthy':
+    case 'stop_command_failed':
+    case 'unreachable':
       return 'warn';
     case 'fatal':
     case 'removed':
+    case 'launched':
     case 'spawn_failed':
     case 'spawned':
     case 'ready':

@@ -1,7 +1,7 @@
 // What a child's end means (supervisord's finish(), supervisord.md 2.3), and whether and when
 // it runs again. An exit that leaves processes in the program's group is taken care of only
 // once they are gone (the `draining` state): two copies of a program never run side by side.
-import type { ExitStatus } from './ports.ts';
+import type { ChildHandle, ExitStatus } from './ports.ts';
 import type { Stopping } from './life.ts';
 import { isExpected, statusNumber, wantsRestart } from './policy.ts';
 import { type Ctx, emit, endHere, failedStart, giveUp, go, respawn, scheduleRestart, spawn, stay } from './moves.ts';
@@ -26,6 +26,7 @@ export function exitOnItsOwn(c: Ctx, status: ExitStatus, groupAlive: boolean): v
   const life = r.life;
   if (life.name !== 'starting' && life.name !== 'running') return stay(c);
   const child = life.child;
+  if (spec.daemon) return launcherExit(c, status, groupAlive);
   let started = true;
   if (life.name === 'starting' && !spec.oneshot) {
     started = now - r.laststart >= spec.startsecs * 1000 && (spec.ready === null || life.probeReady);
@@ -33,16 +34,37 @@ export function exitOnItsOwn(c: Ctx, status: ExitStatus, groupAlive: boolean): v
     if (started) go(c, { name: 'running', child });
   }
   recordExit(c, child.pid, status, false, !started);
-  if (groupAlive) {
-    // The program ended but left processes in its group: stop them (stop signal, SIGKILL
-    // after stopwaitsecs) before anything else happens to this process.
-    go(c, { name: 'draining', child, main: false, sigkilled: false, exit: { status, started } });
-    c.out.push({ type: 'signal', child, signal: spec.stopsignal, group: true });
-    if (spec.stopsignal !== 'KILL') c.out.push({ type: 'signal', child, signal: 'CONT', group: true });
-    c.out.push({ type: 'arm', ms: spec.stopwaitsecs * 1000 });
-    return;
-  }
+  if (groupAlive) return drain(c, child, status, started);
   settleExit(c, status, started);
+}
+
+/**
+ * The program ended but left processes in its group: stop them (stop signal, SIGKILL after
+ * stopwaitsecs) before anything else happens to this process.
+ */
+function drain(c: Ctx, child: ChildHandle, status: ExitStatus, started: boolean): void {
+  const spec = c.spec;
+  go(c, { name: 'draining', child, main: false, group: true, sigkilled: false, exit: { status, started } });
+  c.out.push({ type: 'signal', child, signal: spec.stopsignal, group: true });
+  if (spec.stopsignal !== 'KILL') c.out.push({ type: 'signal', child, signal: 'CONT', group: true });
+  c.out.push({ type: 'arm', ms: spec.stopwaitsecs * 1000 });
+}
+
+/**
+ * A daemon's launcher exited: as expected, the daemon runs on (RUNNING, or STARTING until its
+ * readiness probe passes); otherwise the launch failed (a failed start).
+ */
+function launcherExit(c: Ctx, status: ExitStatus, groupAlive: boolean): void {
+  const { r, spec } = c;
+  const life = r.life;
+  if (life.name !== 'starting' && life.name !== 'running') return stay(c);
+  const ok = isExpected(spec, status);
+  recordExit(c, life.child.pid, status, false, !ok);
+  if (!ok && groupAlive) return drain(c, life.child, status, false);
+  if (!ok) return settleExit(c, status, false);
+  const waitReady = life.name === 'starting' && spec.ready !== null && !life.probeReady;
+  go(c, { name: waitReady ? 'daemonizing' : 'launched', child: life.child, group: groupAlive });
+  emit(c, { type: 'launched', name: spec.name });
 }
 
 /** The outcome of an exit once nothing of the child is left: EXITED, a restart, BACKOFF or FATAL. */
@@ -55,8 +77,14 @@ export function settleExit(c: Ctx, status: ExitStatus, started: boolean): void {
     r.exitstatus = null; // supervisord resets it: BACKOFF shows no exit status
     return failedStart(c);
   }
+  r.spawnerr = r.lastExpected ? '' : `Bad exit code ${statusNumber(status)}`;
+  afterEnd(c);
+}
+
+/** A process that counted as started has ended (EXITED): autorestart decides what follows. */
+export function afterEnd(c: Ctx): void {
+  const { r, spec } = c;
   const expected = r.lastExpected;
-  r.spawnerr = expected ? '' : `Bad exit code ${statusNumber(status)}`;
   endHere(c);
   if (!wantsRestart(spec, expected) || !c.mayStart) {
     if (spec.oneshot) r.backoff = 0;
@@ -76,6 +104,7 @@ export function exitWhileStopping(c: Ctx, status: ExitStatus, groupAlive: boolea
   if (!life.main) return stay(c);
   recordExit(c, life.child.pid, status, true, false);
   life.main = false;
+  life.group = groupAlive;
   if (!groupAlive) return finishStop(c);
   // What is left of the group gets the same treatment the main process got, unless the
   // signals already went to the whole group.
@@ -99,6 +128,11 @@ export function finishStop(c: Ctx): void {
       return spawn(c, true);
     case 'failing':
       return giveUp(c, life.reason ?? 'readiness probe failed', false, 'probe');
+    case 'recycling':
+      // Stopped because its liveness probe failed: a crash, whatever the exit status said.
+      c.r.lastExpected = false;
+      c.r.spawnerr = life.reason ?? 'liveness probe failed';
+      return afterEnd(c);
     case 'replacing':
       go(c, { name: 'stopped' });
       c.out.push({ type: 'renew', spec: life.next ?? c.spec });

@@ -17,6 +17,8 @@ export type StopName =
   | 'restarting'
   /** ... FATAL (its readiness probe failed for good). */
   | 'failing'
+  /** ... the exit counts as a crash: autorestart decides (its liveness probe failed). */
+  | 'recycling'
   /** ... replaced by a fresh process with the reloaded spec. */
   | 'replacing'
   /** ... forgotten (the reload removed it). */
@@ -24,11 +26,16 @@ export type StopName =
   /** The main process exited on its own and left processes in its group: they are being stopped, then the exit takes its course. */
   | 'draining';
 
-/** A child being stopped. `main`: the main process is still alive (else only its group is left). */
+/**
+ * A child being stopped. `main`: the main process is still alive; `group`: other processes of
+ * its group may be (false once the spawner said the group is empty). The stop is over when
+ * neither is.
+ */
 export interface Stopping {
   readonly name: StopName;
   readonly child: ChildHandle;
   main: boolean;
+  group: boolean;
   /** SIGKILL was sent (stopwaitsecs ran out, or the shutdown deadline). */
   sigkilled: boolean;
   /** replacing: the spec it comes back with. */
@@ -50,6 +57,10 @@ export type Life =
   | { readonly name: 'starting'; readonly child: ChildHandle; upLongEnough: boolean; probeReady: boolean }
   /** RUNNING. */
   | { readonly name: 'running'; readonly child: ChildHandle }
+  /** STARTING: a daemon's launcher exited as expected; its readiness probe has not passed yet. */
+  | { readonly name: 'daemonizing'; readonly child: ChildHandle; group: boolean }
+  /** RUNNING: a daemon's launcher exited as expected; the daemon runs on its own (its liveness probe watches it). */
+  | { readonly name: 'launched'; readonly child: ChildHandle; group: boolean }
   /** BACKOFF: a start failed; the timer starts it again. */
   | { readonly name: 'backoff' }
   /** EXITED: it ended; the timer restarts it (no sooner than 1 s after the last spawn). */
@@ -70,23 +81,30 @@ export type LifeName = Life['name'];
 
 /** Every state name, in the order docs/engine.md lists them. */
 export const LIFE_NAMES: readonly LifeName[] = [
-  'stopped', 'waiting', 'spawning', 'starting', 'running', 'backoff', 'respawning', 'exited', 'fatal',
-  'stopping', 'restarting', 'failing', 'replacing', 'removing', 'draining', 'unknown',
+  'stopped', 'waiting', 'spawning', 'starting', 'running', 'daemonizing', 'launched', 'backoff', 'respawning', 'exited', 'fatal',
+  'stopping', 'restarting', 'failing', 'recycling', 'replacing', 'removing', 'draining', 'unknown',
 ];
 
 const PUBLIC: Readonly<Record<LifeName, ProcessState>> = {
   stopped: 'STOPPED', waiting: 'STOPPED', spawning: 'STARTING', starting: 'STARTING', running: 'RUNNING',
-  backoff: 'BACKOFF', respawning: 'EXITED', exited: 'EXITED', fatal: 'FATAL', stopping: 'STOPPING',
-  restarting: 'STOPPING', failing: 'STOPPING', replacing: 'STOPPING', removing: 'STOPPING', draining: 'STOPPING',
-  unknown: 'UNKNOWN',
+  daemonizing: 'STARTING', launched: 'RUNNING', backoff: 'BACKOFF', respawning: 'EXITED', exited: 'EXITED',
+  fatal: 'FATAL', stopping: 'STOPPING', restarting: 'STOPPING', failing: 'STOPPING', recycling: 'STOPPING',
+  replacing: 'STOPPING', removing: 'STOPPING', draining: 'STOPPING', unknown: 'UNKNOWN',
 };
+
+/** Which probe a state owns: the readiness probe until RUNNING, the liveness probe while RUNNING. */
+export function probeOf(name: LifeName): 'ready' | 'liveness' | null {
+  if (name === 'starting' || name === 'daemonizing') return 'ready';
+  if (name === 'running' || name === 'launched') return 'liveness';
+  return null;
+}
 
 /** The state supervisord would show for a named state. */
 export function publicState(name: LifeName): ProcessState {
   return PUBLIC[name];
 }
 
-const STOP_NAMES: ReadonlySet<LifeName> = new Set(['stopping', 'restarting', 'failing', 'replacing', 'removing', 'draining']);
+const STOP_NAMES: ReadonlySet<LifeName> = new Set(['stopping', 'restarting', 'failing', 'recycling', 'replacing', 'removing', 'draining']);
 
 export function isStopping(life: Life): life is Stopping {
   return STOP_NAMES.has(life.name);
@@ -100,6 +118,7 @@ export function childOf(life: Life): ChildHandle | null {
 /** The child whose main process is alive, or null: the one `signal` and the pid column refer to. */
 export function mainChild(life: Life): ChildHandle | null {
   if (life.name === 'starting' || life.name === 'running') return life.child;
+  if (life.name === 'daemonizing' || life.name === 'launched') return null;
   return (isStopping(life) || life.name === 'unknown') && life.main ? life.child : null;
 }
 
@@ -121,7 +140,10 @@ export type LifeEvent =
   /** The process's one timer fired; what it means depends on the state that armed it. */
   | { readonly type: 'timer' }
   | { readonly type: 'ready' }
+  /** The readiness probe (STARTING) or the liveness probe (RUNNING) failed for good. */
   | { readonly type: 'probe_failed'; readonly reason: string }
+  /** The stop_command ended: ok (exit 0) or not, and why. */
+  | { readonly type: 'stop_command_ended'; readonly ok: boolean; readonly why: string }
   /** The whole-shutdown deadline: SIGKILL to the process group now. */
   | { readonly type: 'kill' }
   | { readonly type: 'kill_failed'; readonly error: string }
@@ -134,7 +156,7 @@ export type LifeEventType = LifeEvent['type'];
 
 export const LIFE_EVENTS: readonly LifeEventType[] = [
   'start', 'wait', 'gate', 'stop', 'restart', 'spawned', 'spawn_failed', 'exit', 'group_empty', 'timer',
-  'ready', 'probe_failed', 'kill', 'kill_failed', 'replace', 'remove',
+  'ready', 'probe_failed', 'stop_command_ended', 'kill', 'kill_failed', 'replace', 'remove',
 ];
 
 /** Outputs of the lifecycle, carried out by the supervisor in order. */
@@ -144,7 +166,9 @@ export type Effect =
   /** (Re)arms the process's one timer; the previous one is cancelled. */
   | { readonly type: 'arm'; readonly ms: number }
   | { readonly type: 'disarm' }
-  | { readonly type: 'probe'; readonly child: ChildHandle }
+  | { readonly type: 'probe'; readonly child: ChildHandle; readonly which: 'ready' | 'liveness' }
+  /** Runs the spec's stop_command (its end comes back as stop_command_ended). */
+  | { readonly type: 'stop_command' }
   | { readonly type: 'unprobe' }
   | { readonly type: 'emit'; readonly event: SupervisorEvent }
   /** Replace this process by a fresh one running `spec`. */

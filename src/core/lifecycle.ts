@@ -10,7 +10,7 @@ import type { ProcessRecord } from './record.ts';
 import { sameGate } from './deps.ts';
 import { isStopping } from './life.ts';
 import { isPermanent } from './spawn-error.ts';
-import { type Ctx, beginStop, emit, failedStart, giveUp, go, promoteIfReady, restartNow, retarget, spawn, stay, endHere } from './moves.ts';
+import { type Ctx, beginStop, emit, endHere, failedStart, giveUp, go, promoteIfReady, restartNow, retarget, spawn, stay, stopSignal } from './moves.ts';
 import { endUnknown, exitOnItsOwn, exitUnknown, exitWhileStopping, finishStop } from './exits.ts';
 
 type Handler<E> = (c: Ctx, e: E) => void;
@@ -45,13 +45,15 @@ export function destinations(from: LifeName, type: LifeEventType): LifeName[] {
 
 const RETRY = ['backoff', 'fatal', 'exited'] as const;
 const AFTER_EXIT = ['exited', 'respawning', 'backoff', 'spawning', 'fatal', 'draining'] as const;
+const AFTER_END = ['exited', 'respawning', 'backoff', 'spawning', 'fatal'] as const;
 const AFTER_STOP: Readonly<Record<StopName, readonly Target[]>> = {
   stopping: ['stopped'],
   restarting: ['spawning', 'stopped'],
   failing: ['fatal'],
+  recycling: AFTER_END,
   replacing: ['stopped'],
   removing: ['stopped'],
-  draining: ['exited', 'respawning', 'backoff', 'spawning', 'fatal'],
+  draining: AFTER_END,
 };
 
 const startNow = cell(['spawning', 'self'], (c) => (c.mayStart ? spawn(c, true) : stay(c)), 'nothing starts once pidone shuts down');
@@ -71,34 +73,49 @@ const dropAtRest = cell(['stopped'], (c) => {
 }, 'forgotten; its log files close');
 const toStopped = (note = '') => cell(['stopped'], (c) => go(c, { name: 'stopped' }), note);
 
-/** Stopping a child that runs (STARTING or RUNNING) for some purpose. */
-const stopFor = (name: StopName) => cell([name], (c, e: LifeEvent) => {
+/**
+ * Stops what runs (a child, or a launched daemon) for some purpose. A daemon pidone cannot
+ * reach (no stop_command, no process group left) is over at once, with a warning.
+ */
+function stopRunning(c: Ctx, name: StopName, extra: { next?: ProgramSpec; reason?: string } = {}): void {
   const life = c.r.life;
-  if (life.name !== 'starting' && life.name !== 'running') return stay(c);
-  beginStop(c, name, life.child, e.type === 'replace' ? { next: e.spec } : {});
-});
+  if (life.name === 'starting' || life.name === 'running') return beginStop(c, name, life.child, extra);
+  if (life.name !== 'launched' && life.name !== 'daemonizing') return stay(c);
+  beginStop(c, name, life.child, { ...extra, main: false, group: life.group });
+  if (c.spec.stop_command === null && !life.group) {
+    emit(c, { type: 'unreachable', name: c.spec.name });
+    finishStop(c);
+  }
+}
+const stopFor = (name: StopName) => cell([name, ...AFTER_STOP[name]], (c, e: LifeEvent) => stopRunning(c, name, e.type === 'replace' ? { next: e.spec } : {}));
 
-/** The shutdown deadline on a child that runs: SIGKILL to its whole group, no waiting. */
-const hardKill = cell(['stopping'], (c) => {
+/** The shutdown deadline on what runs: SIGKILL to its whole group, no waiting. */
+const hardKill = cell(['stopping', 'stopped'], (c) => {
   const life = c.r.life;
-  if (life.name !== 'starting' && life.name !== 'running') return stay(c);
-  go(c, { name: 'stopping', child: life.child, main: true, sigkilled: true });
+  if (life.name !== 'starting' && life.name !== 'running' && life.name !== 'launched' && life.name !== 'daemonizing') return stay(c);
+  const main = life.name === 'starting' || life.name === 'running';
+  const group = main || life.group;
+  go(c, { name: 'stopping', child: life.child, main, group, sigkilled: true });
   emit(c, { type: 'killed', name: c.spec.name, pid: life.child.pid });
   c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: true });
+  if (!main && !group) finishStop(c);
 });
 
 const toUnknown = cell(['unknown'], (c, e: { error: string }) => {
   const life = c.r.life;
   if (!('child' in life)) return stay(c);
   c.r.spawnerr = e.error;
-  const after = isStopping(life) ? (life.name === 'draining' ? 'stopping' : life.name) : null;
-  const main = isStopping(life) ? life.main : true;
+  const after = isStopping(life) ? (life.name === 'draining' || life.name === 'recycling' ? 'stopping' : life.name) : null;
+  const main = isStopping(life) ? life.main : life.name === 'starting' || life.name === 'running';
   go(c, { name: 'unknown', child: life.child, after, main, ...(isStopping(life) && life.next ? { next: life.next } : {}) });
 }, 'signalling failed: nothing about the child can be trusted any more');
 
 const ignoreStale = nop('a late report about an earlier child, timer or probe');
 const SPAWN_NEXT = 'cannot happen: the spawn\'s outcome is the very next event';
 const noChild = nop('no child: nothing to do');
+const noStopCommand = nop('no stop in progress');
+const UNNAMED = 'cannot happen: a process a reload removes cannot be named';
+const SHUTDOWN_STOPPED = 'cannot happen: the shutdown made it a plain stop when it began';
 
 // --- rows ------------------------------------------------------------------------------------
 
@@ -110,49 +127,100 @@ const restingRow = (name: 'stopped' | 'exited' | 'fatal'): Row => ({
   stop: nop('nothing runs (NOT_RUNNING)'),
   restart: startNow,
   spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale,
-  ready: ignoreStale, probe_failed: ignoreStale,
+  ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
   kill: noChild, kill_failed: ignoreStale,
   replace: renewAtRest, remove: dropAtRest,
 });
 
 /** The row of a stop in progress; what follows the stop is the state's name (AFTER_STOP). */
 const stoppingRow = (name: StopName): Row => ({
-  start: startLater,
+  start: name === 'removing' ? nop(UNNAMED) : startLater,
   wait: nop('a stop is in progress'),
   gate: nop('not waiting'),
   stop: name === 'replacing' || name === 'removing' || name === 'stopping'
     ? nop(name === 'stopping' ? 'already stopping' : 'the reload\'s change goes ahead')
     : cell(['stopping'], (c) => retarget(c, 'stopping'), 'the person\'s stop wins over what the stop was for'),
-  restart: startLater,
+  restart: name === 'removing' ? nop(UNNAMED) : startLater,
   spawned: ignoreStale, spawn_failed: ignoreStale,
-  exit: cell(['self', ...AFTER_STOP[name]], (c, e) => exitWhileStopping(c, e.status, e.groupAlive), 'reported as "stopped:"; what follows waits until the group is empty too'),
+  exit: name === 'draining'
+    ? nop('its main process already exited')
+    : cell(['self', ...AFTER_STOP[name]], (c, e) => exitWhileStopping(c, e.status, e.groupAlive), 'reported as "stopped:"; what follows waits until the group is empty too'),
   group_empty: cell(['self', ...AFTER_STOP[name]], (c) => {
     const life = c.r.life;
-    if (isStopping(life) && !life.main) finishStop(c);
+    if (!isStopping(life)) return stay(c);
+    life.group = false;
+    if (!life.main) finishStop(c);
     else stay(c);
   }),
-  timer: cell(['self'], (c) => {
+  timer: cell(['self', ...AFTER_STOP[name]], (c) => {
     const life = c.r.life;
     if (!isStopping(life) || life.sigkilled) return stay(c);
     // stopwaitsecs ran out: SIGKILL once, to the group if killasgroup or if only the group is left.
     life.sigkilled = true;
     emit(c, { type: 'killed', name: c.spec.name, pid: life.child.pid });
-    c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: c.spec.killasgroup || !life.main });
+    if (life.main || life.group) c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: c.spec.killasgroup || !life.main });
+    // A daemon stopped by its stop_command alone: nothing pidone could wait for is left.
+    if (!life.main && !life.group) return finishStop(c);
     stay(c);
   }, 'stopwaitsecs ran out: SIGKILL (once)'),
   ready: ignoreStale, probe_failed: ignoreStale,
-  kill: cell(['self'], (c) => {
+  stop_command_ended: cell(['self', ...AFTER_STOP[name]], (c, e) => {
+    const life = c.r.life;
+    if (!isStopping(life)) return stay(c);
+    if (!life.main && !life.group) return finishStop(c);
+    if (!e.ok && !life.sigkilled) {
+      // The program still runs and its stop_command did not stop it: its stop signal instead.
+      emit(c, { type: 'stop_command_failed', name: c.spec.name, reason: e.why });
+      stopSignal(c, life.child, c.spec.stopasgroup || !life.main);
+    }
+    stay(c);
+  }, 'a daemon is stopped once its stop_command ends; a stop_command that failed is followed by the stop signal'),
+  kill: name === 'restarting' ? nop(SHUTDOWN_STOPPED) : cell(['self', ...AFTER_STOP[name]], (c) => {
     const life = c.r.life;
     if (!isStopping(life)) return stay(c);
     life.sigkilled = true;
     c.out.push({ type: 'disarm' });
     emit(c, { type: 'killed', name: c.spec.name, pid: life.child.pid });
-    c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: true });
+    if (life.main || life.group) c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: true });
+    if (!life.main && !life.group) return finishStop(c);
     stay(c);
   }, 'the shutdown deadline: SIGKILL to the group'),
   kill_failed: toUnknown,
   replace: cell(['replacing'], (c, e) => retarget(c, 'replacing', { next: e.spec }), 'comes back with the new spec once stopped'),
   remove: name === 'removing' ? nop('already being removed') : cell(['removing'], (c) => retarget(c, 'removing')),
+});
+
+/** The row of a launched daemon (its launcher exited as expected): STARTING until ready, then RUNNING. */
+const daemonRow = (name: 'daemonizing' | 'launched'): Row => ({
+  start: nop('already started (ALREADY_STARTED)'), wait: nop('already started'), gate: nop('not waiting'),
+  stop: stopFor('stopping'),
+  restart: stopFor('restarting'),
+  spawned: ignoreStale, spawn_failed: ignoreStale,
+  exit: nop('its launcher already exited'),
+  group_empty: cell(['self'], (c) => {
+    const life = c.r.life;
+    // Nothing of the launcher's group is left; the daemon may run on in a session of its own.
+    if (life.name === 'launched' || life.name === 'daemonizing') life.group = false;
+    stay(c);
+  }, 'only the liveness probe can tell whether the daemon still runs'),
+  timer: ignoreStale,
+  ready: name === 'daemonizing'
+    ? cell(['launched'], (c) => {
+      const life = c.r.life;
+      if (life.name !== 'daemonizing') return stay(c);
+      emit(c, { type: 'ready', name: c.spec.name });
+      go(c, { name: 'launched', child: life.child, group: life.group });
+    })
+    : ignoreStale,
+  probe_failed: name === 'daemonizing'
+    ? cell(['failing', 'fatal'], (c, e) => stopRunning(c, 'failing', { reason: `readiness probe failed: ${e.reason}` }), 'never ready: stopped, then FATAL')
+    : cell(['recycling', ...AFTER_END], (c, e) => {
+      emit(c, { type: 'unhealthy', name: c.spec.name, reason: e.reason });
+      stopRunning(c, 'recycling', { reason: `liveness probe failed: ${e.reason}` });
+    }, 'the daemon is not alive: stopped, and its end counts as a crash'),
+  stop_command_ended: noStopCommand,
+  kill: hardKill, kill_failed: toUnknown,
+  replace: stopFor('replacing'), remove: stopFor('removing'),
 });
 
 const TABLE: Readonly<Record<LifeName, Row>> = {
@@ -171,7 +239,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     stop: toStopped('the automatic start is cancelled'),
     restart: startNow,
     spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale,
-    ready: ignoreStale, probe_failed: ignoreStale, kill: noChild, kill_failed: ignoreStale,
+    ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand, kill: noChild, kill_failed: ignoreStale,
     replace: renewAtRest, remove: dropAtRest,
   },
   spawning: {
@@ -182,7 +250,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
       const upLongEnough = spec.startsecs <= 0; // startsecs=0: RUNNING at once (supervisord)
       go(c, { name: 'starting', child: e.child, upLongEnough, probeReady: false });
       emit(c, { type: 'spawned', name: spec.name, pid: e.child.pid });
-      if (spec.ready !== null) c.out.push({ type: 'probe', child: e.child });
+      if (spec.ready !== null) c.out.push({ type: 'probe', child: e.child, which: 'ready' });
       // "Stayed up > startsecs" is strict, hence the extra millisecond.
       if (!upLongEnough) c.out.push({ type: 'arm', ms: spec.startsecs * 1000 + 1 });
       promoteIfReady(c);
@@ -197,6 +265,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
       else failedStart(c);
     }),
     exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale,
+    stop_command_ended: noStopCommand,
     kill: nop(SPAWN_NEXT), kill_failed: ignoreStale, replace: nop(SPAWN_NEXT), remove: nop(SPAWN_NEXT),
   },
   starting: {
@@ -204,7 +273,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     stop: stopFor('stopping'),
     restart: stopFor('restarting'),
     spawned: ignoreStale, spawn_failed: ignoreStale,
-    exit: cell(['running', ...AFTER_EXIT], (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'before startsecs (or the probe): a failed start; a oneshot: its completion; a process group left behind is stopped first (draining)'),
+    exit: cell(['running', 'daemonizing', 'launched', ...AFTER_EXIT], (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'before startsecs (or the probe): a failed start; a oneshot: its completion; a daemon\'s launcher: launched; a process group left behind is stopped first (draining)'),
     group_empty: nop('the main process is alive: its exit comes first'),
     timer: cell(['starting', 'running'], (c) => {
       const life = c.r.life;
@@ -231,6 +300,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
       // Alive but never ready: stop it the normal way, then FATAL; nothing is left behind.
       beginStop(c, 'failing', life.child, { reason: `readiness probe failed: ${e.reason}` });
     }),
+    stop_command_ended: noStopCommand,
     kill: hardKill, kill_failed: toUnknown,
     replace: stopFor('replacing'), remove: stopFor('removing'),
   },
@@ -239,20 +309,29 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     stop: stopFor('stopping'),
     restart: stopFor('restarting'),
     spawned: ignoreStale, spawn_failed: ignoreStale,
-    exit: cell(AFTER_EXIT, (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'EXITED, then autorestart decides (INI at once, YAML after the backoff); a process group left behind is stopped first (draining)'),
+    exit: cell(['daemonizing', 'launched', ...AFTER_EXIT], (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'EXITED, then autorestart decides (INI at once, YAML after the backoff); a process group left behind is stopped first (draining); a daemon\'s launcher: launched'),
     group_empty: nop('the main process is alive: its exit comes first'),
-    timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale,
+    timer: ignoreStale, ready: ignoreStale,
+    probe_failed: cell(['recycling'], (c, e) => {
+      const life = c.r.life;
+      if (life.name !== 'running') return stay(c);
+      emit(c, { type: 'unhealthy', name: c.spec.name, reason: e.reason });
+      beginStop(c, 'recycling', life.child, { reason: `liveness probe failed: ${e.reason}` });
+    }, 'its liveness probe failed: stopped, and its end counts as a crash (autorestart decides)'),
+    stop_command_ended: noStopCommand,
     kill: hardKill, kill_failed: toUnknown,
     replace: stopFor('replacing'), remove: stopFor('removing'),
   },
+  daemonizing: daemonRow('daemonizing'),
+  launched: daemonRow('launched'),
   backoff: {
     start: nop('a start is already under way (ALREADY_STARTED)'), wait: nop('a start is under way'), gate: nop('not waiting'),
     stop: toStopped('supervisord: BACKOFF to STOPPED, no signal'),
     restart: startNow,
     spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale,
     timer: cell(['spawning', 'stopped'], (c) => (c.mayStart ? restartNow(c) : go(c, { name: 'stopped' })), 'the retry'),
-    ready: ignoreStale, probe_failed: ignoreStale,
-    kill: toStopped('no child'), kill_failed: ignoreStale,
+    ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
+    kill: nop(SHUTDOWN_STOPPED), kill_failed: ignoreStale,
     replace: renewAtRest, remove: dropAtRest,
   },
   respawning: {
@@ -261,8 +340,8 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     restart: startNow,
     spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale,
     timer: cell(['spawning', 'exited'], (c) => (c.mayStart ? restartNow(c) : endHere(c)), 'the restart'),
-    ready: ignoreStale, probe_failed: ignoreStale,
-    kill: toStopped('no child'), kill_failed: ignoreStale,
+    ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
+    kill: nop(SHUTDOWN_STOPPED), kill_failed: ignoreStale,
     replace: renewAtRest, remove: dropAtRest,
   },
   exited: restingRow('exited'),
@@ -270,6 +349,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
   stopping: stoppingRow('stopping'),
   restarting: stoppingRow('restarting'),
   failing: stoppingRow('failing'),
+  recycling: stoppingRow('recycling'),
   replacing: stoppingRow('replacing'),
   removing: stoppingRow('removing'),
   draining: stoppingRow('draining'),
@@ -279,7 +359,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     spawned: ignoreStale, spawn_failed: ignoreStale,
     exit: cell(['unknown', 'stopped', 'exited'], (c, e) => exitUnknown(c, e.status, e.groupAlive), 'gone at last (its group too): nothing restarts it; a reload\'s change applies'),
     group_empty: cell(['unknown', 'stopped', 'exited'], (c) => endUnknown(c), 'what was left of its group is gone'),
-    timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale,
+    timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: nop('unknown state'),
     kill: cell(['unknown'], (c) => {
       const life = c.r.life;
       if (life.name === 'unknown') c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: true });

@@ -10,7 +10,7 @@ import type { SupervisorEvent } from './events.ts';
 import type { Effect, Life, LifeName, StopName } from './life.ts';
 import type { ChildHandle } from './ports.ts';
 import type { ProcessRecord } from './record.ts';
-import { isStopping, publicState } from './life.ts';
+import { isStopping, probeOf, publicState } from './life.ts';
 import { MIN_RESPAWN_INTERVAL, exponentialDelay } from './policy.ts';
 
 /** What a handler works on: the record, the time, the effects it returns, where it went. */
@@ -39,7 +39,11 @@ export function go(c: Ctx, to: Life): void {
   const { r, spec } = c;
   const from = r.life;
   c.out.push({ type: 'disarm' });
-  if (from.name === 'starting') c.out.push({ type: 'unprobe' });
+  // The readiness probe belongs to STARTING, the liveness probe to RUNNING.
+  const had = probeOf(from.name);
+  const has = probeOf(to.name);
+  if (had !== null && had !== has) c.out.push({ type: 'unprobe' });
+  if (has === 'liveness' && had !== 'liveness' && spec.liveness !== null && 'child' in to) c.out.push({ type: 'probe', child: to.child, which: 'liveness' });
   r.life = to;
   c.went.push(to.name);
   const a = publicState(from.name);
@@ -75,12 +79,19 @@ export function restartNow(c: Ctx): void {
   spawn(c, false);
 }
 
-/** supervisord's stop(): STOPPING, stopsignal (and SIGCONT, as systemd: a stopped process must be able to act on it), arm stopwaitsecs. */
-export function beginStop(c: Ctx, name: StopName, child: ChildHandle, extra: { next?: ProgramSpec; reason?: string } = {}): void {
+/**
+ * supervisord's stop(): STOPPING, the stop_command or stopsignal (and SIGCONT, as systemd: a
+ * stopped process must be able to act on it), arm stopwaitsecs. `main: false` stops a daemon
+ * whose launcher is gone: through its group, if it kept one, or its stop_command.
+ */
+export function beginStop(c: Ctx, name: StopName, child: ChildHandle, extra: { next?: ProgramSpec; reason?: string; main?: boolean; group?: boolean } = {}): void {
   const { spec } = c;
-  go(c, { name, child, main: true, sigkilled: false, ...extra });
-  emit(c, { type: 'stopping', name: spec.name, pid: child.pid, signal: spec.stopsignal });
-  stopSignal(c, child, spec.stopasgroup);
+  const main = extra.main ?? true;
+  const group = extra.group ?? true;
+  go(c, { name, child, sigkilled: false, ...extra, main, group });
+  emit(c, { type: 'stopping', name: spec.name, pid: child.pid, signal: spec.stop_command !== null ? 'stop_command' : spec.stopsignal });
+  if (spec.stop_command !== null) c.out.push({ type: 'stop_command' });
+  else if (main || group) stopSignal(c, child, spec.stopasgroup || !main);
   c.out.push({ type: 'arm', ms: spec.stopwaitsecs * 1000 });
 }
 

@@ -56,6 +56,12 @@ export interface Spawner {
    * once); the core queues them.
    */
   spawn(spec: ProgramSpec, events: ChildEvents): SpawnOutcome;
+  /**
+   * Runs the program's stop_command (its environment, directory and user; output under its
+   * name), killed if it outlives stopwaitsecs. `ended` is called once: ok when it exited 0,
+   * else why not (it could not start, failed, or was killed).
+   */
+  stopCommand(spec: ProgramSpec, ended: (ok: boolean, why: string) => void): void;
 }
 
 export interface ProbeCallbacks {
@@ -67,4 +73,9 @@ export interface ProbeCallbacks {
 export interface Prober {
   /** Starts the program's `ready` probe against a running child; returns a cancel function. */
   watch(spec: ProgramSpec, child: ChildHandle, on: ProbeCallbacks): () => void;
+  /**
+   * Starts the program's `liveness` probe against a RUNNING child: checks every interval;
+   * `failed` once `retries` checks failed in a row (a pass resets the count). Returns a cancel function.
+   */
+  live(spec: ProgramSpec, child: ChildHandle, failed: (reason: string) => void): () => void;
 }

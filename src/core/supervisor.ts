@@ -215,9 +215,16 @@ export class Supervisor {
       case 'probe': {
         const gen = ++r.probe.gen;
         const live = () => r.probe.gen === gen;
-        r.probe.cancel = this.#deps.prober.watch(r.spec, fx.child, {
-          ready: () => live() && this.#dispatch(r, { type: 'ready' }),
-          failed: (reason) => live() && this.#dispatch(r, { type: 'probe_failed', reason }),
+        const failed = (reason: string) => live() && this.#dispatch(r, { type: 'probe_failed', reason });
+        r.probe.cancel = fx.which === 'ready'
+          ? this.#deps.prober.watch(r.spec, fx.child, { ready: () => live() && this.#dispatch(r, { type: 'ready' }), failed })
+          : this.#deps.prober.live(r.spec, fx.child, failed);
+        return;
+      }
+      case 'stop_command': {
+        const gen = r.childGen;
+        this.#deps.spawner.stopCommand(r.spec, (ok, why) => {
+          if (r.childGen === gen) this.#dispatch(r, { type: 'stop_command_ended', ok, why });
         });
         return;
       }
@@ -263,11 +270,18 @@ export class Supervisor {
     if (this.#phase === 'stopping') this.#advanceShutdown();
   }
 
+  /** A critical program ended for good, or a process that must not be skipped was blocked: pidone ends. */
   #checkCritical(): void {
     for (const r of this.#records.values()) {
-      if (r.spec.critical && (r.life.name === 'exited' || r.life.name === 'fatal')) {
+      const life = r.life;
+      const ended = life.name === 'exited' || life.name === 'fatal';
+      const failed = life.name === 'fatal' || (life.name === 'exited' && !r.lastExpected);
+      if (ended && (r.spec.critical === true || (r.spec.critical === 'on-failure' && failed))) {
         const end = criticalEnding(r);
         return this.#beginShutdown(end.reason, end.exitCode);
+      }
+      if (r.spec.exit_on_skipped && life.name === 'waiting' && life.gate.kind === 'blocked') {
+        return this.#beginShutdown(`${r.spec.name} was skipped: ${life.gate.reason}`, 1);
       }
     }
   }

@@ -1,8 +1,10 @@
 // Readiness probes (`ready:`): tcp connect, http GET (2xx/3xx), exec (exit 0), a log line
 // matching a regex, and sd_notify READY=1. Each attempt has `timeout`; attempts repeat every
-// `interval`; after `retries` failed attempts the probe has failed for good. An attempt pidone
-// could not make for lack of descriptors is not counted; a tcp/http answer counts only when
-// the port is held by the program's own processes (io/port-owner.ts).
+// `interval`; after `retries` failed attempts the probe has failed for good. Liveness probes
+// (`liveness:`) check a running program the same ways (but notify) for as long as it runs,
+// and fail after `retries` failures in a row. An attempt pidone could not make for lack of
+// descriptors is not counted; a tcp/http answer counts only when the port is held by the
+// program's own processes (io/port-owner.ts).
 import type { ChildHandle, ProbeCallbacks, Prober } from '../core/ports.ts';
 import type { ProgramSpec, ReadyCheck } from '../model/spec.ts';
 import type { LogSink } from './log-sink-api.ts';
@@ -105,12 +107,88 @@ export class ProcessProber implements Prober {
           if ((skipped & (skipped - 1)) === 0) this.#sink.event('warn', `${spec.name}: readiness probe not run (${r.why}); not counted against its retries (${skipped} time${skipped > 1 ? 's' : ''} so far)`);
         } else {
           failures++;
-          if (failures > probe.retries) return fail(`${failures} attempts failed, the last with ${r.why}`);
+          if (failures >= Math.max(1, probe.retries)) return fail(`${failures} attempts failed, the last with ${r.why}`);
         }
         later(ms(probe.interval), tryOnce);
       });
     };
     later(ms(probe.initial_delay), tryOnce);
+    return cancel;
+  }
+
+  live(spec: ProgramSpec, child: ChildHandle, failed: (reason: string) => void): () => void {
+    const probe = spec.liveness;
+    if (probe === null) return () => {};
+    let cancelled = false;
+    let timer: NodeJS.Timeout | null = null;
+    const cleanups: Array<() => void> = [];
+    const cancel = (): void => {
+      cancelled = true;
+      if (timer) clearTimeout(timer);
+      for (const c of cleanups) c();
+    };
+    const ms = (s: number): number => Math.round(s * 1000);
+    const limit = Math.max(1, probe.retries);
+    let failures = 0;
+    let skipped = 0;
+    const said = { unknown: false };
+    const next = (delay: number): void => {
+      timer = setTimeout(() => {
+        timer = null;
+        if (!cancelled) void once();
+      }, delay);
+    };
+    const verdict = (why: string | null): void => {
+      if (cancelled) return;
+      if (why === null) failures = 0;
+      else if (++failures >= limit) {
+        cancel();
+        return failed(`${failures} liveness checks failed in a row, the last with ${why}`);
+      }
+      next(ms(probe.interval));
+    };
+    let once: () => Promise<void>;
+    const check = probe.check;
+    if (check.kind === 'log') {
+      // Alive when a matching line appeared since the previous check.
+      let re: RegExp;
+      try {
+        re = new RegExp(check.pattern);
+      } catch (err) {
+        failed(`log pattern ${check.pattern}: ${(err as Error).message}`);
+        return () => {};
+      }
+      let seen = false;
+      cleanups.push(this.#sink.subscribe(spec.name, (_stream, line) => {
+        if (re.test(line)) seen = true;
+      }));
+      once = async () => {
+        const why = seen ? null : `no output line matched /${check.pattern}/ in ${probe.interval} s`;
+        seen = false;
+        verdict(why);
+      };
+    } else if (check.kind === 'notify') {
+      return () => {};
+    } else {
+      const attempt: Attempt = check.kind === 'tcp' ? tcpAttempt(check.host, check.port)
+        : check.kind === 'http' ? httpAttempt(check.url)
+          : execAttempt(this.#run, spec, check.command);
+      once = async () => {
+        let r = await attempt(ms(probe.timeout));
+        if (cancelled) return;
+        if (r.kind === 'passed') {
+          const notOurs = r.reached === undefined ? null : this.#notOurs(spec, child, r.reached, said);
+          r = notOurs === null ? r : { kind: 'failed', why: notOurs };
+        }
+        if (r.kind === 'skipped') {
+          skipped++;
+          if ((skipped & (skipped - 1)) === 0) this.#sink.event('warn', `${spec.name}: liveness check not run (${r.why}); not counted (${skipped} time${skipped > 1 ? 's' : ''} so far)`);
+          return next(ms(probe.interval));
+        }
+        verdict(r.kind === 'passed' ? null : r.why);
+      };
+    }
+    next(ms(probe.initial_delay));
     return cancel;
   }
 

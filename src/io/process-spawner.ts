@@ -188,6 +188,31 @@ export class ProcessSpawner implements Spawner {
     return { ok: true, child: this.#watch(spec, pid, outRead, errRead, events) };
   }
 
+  stopCommand(spec: ProgramSpec, ended: (ok: boolean, why: string) => void): void {
+    const command = spec.stop_command;
+    if (command === null) return ended(false, 'no stop_command');
+    // It runs as the program does (environment, directory, user, output under its name).
+    const stopSpec: ProgramSpec = { ...spec, command, shell: typeof command === 'string', redirect_stderr: spec.redirect_stderr };
+    let done = false;
+    let timer: NodeJS.Timeout | null = null;
+    const end = (ok: boolean, why: string): void => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      ended(ok, why);
+    };
+    const outcome = this.spawn(stopSpec, {
+      exit: (status) => end(status.code === 0, status.code !== null ? `stop_command exited ${status.code}` : `stop_command was killed by SIG${status.signal}`),
+      groupEmpty: () => {},
+    });
+    if (!outcome.ok) return end(false, `stop_command: ${outcome.error.message}`);
+    const child = outcome.child;
+    timer = setTimeout(() => {
+      child.kill('KILL', true);
+      end(false, `stop_command still running after stopwaitsecs (${spec.stopwaitsecs} s): killed`);
+    }, spec.stopwaitsecs * 1000);
+  }
+
   /** Wires a running child: output to the sink, exit and group end to the core. */
   #watch(spec: ProgramSpec, pid: number, outRead: number, errRead: number, events: ChildEvents): ChildHandle {
     const { reaper, sink } = this.#d;

@@ -140,6 +140,16 @@ export class FakeSpawner implements Spawner {
     return { ok: true, child };
   }
 
+  /** stop_command runs: name and the callback the test may call. */
+  readonly stopCommands: { name: string; ended: (ok: boolean, why: string) => void }[] = [];
+  /** When set, a stop_command ends at once with this verdict. */
+  stopCommandVerdict: boolean | null = null;
+
+  stopCommand(spec: ProgramSpec, ended: (ok: boolean, why: string) => void): void {
+    this.stopCommands.push({ name: spec.name, ended });
+    if (this.stopCommandVerdict !== null) ended(this.stopCommandVerdict, this.stopCommandVerdict ? 'exited 0' : 'exited 1');
+  }
+
   /** Spawns of one program, oldest first. */
   of(name: string): FakeChild[] {
     return this.spawns.filter((c) => c.name === name);
@@ -185,6 +195,24 @@ export class FakeProber implements Prober {
     return () => {
       probe.cancelled = true;
     };
+  }
+
+  /** Liveness probes the core started. */
+  readonly liveProbes: { name: string; pid: number; failed: (reason: string) => void; cancelled: boolean }[] = [];
+
+  live(spec: ProgramSpec, child: ChildHandle, failed: (reason: string) => void): () => void {
+    const probe = { name: spec.name, pid: child.pid, failed, cancelled: false };
+    this.liveProbes.push(probe);
+    return () => {
+      probe.cancelled = true;
+    };
+  }
+
+  /** The liveness probe of a program fails for good. */
+  dies(name: string, reason = 'no answer'): void {
+    const p = [...this.liveProbes].reverse().find((x) => x.name === name && !x.cancelled);
+    if (p === undefined) throw new Error(`no active liveness probe for ${name}`);
+    p.failed(reason);
   }
 
   /** The latest probe of a program that is still watching. */

@@ -37,7 +37,13 @@ export interface ProgramCase {
   readonly stopasgroup: boolean;
   readonly killasgroup: boolean;
   readonly probe: boolean;
-  readonly critical: boolean;
+  readonly liveness: boolean;
+  readonly critical: boolean | 'on-failure';
+  readonly exit_on_skipped: boolean;
+  /** stop_command: none, one that stops the program, or one that fails and leaves it running. */
+  readonly stopCommand: 'none' | 'works' | 'fails';
+  /** A daemon: its launcher exits 0 at once, leaving the daemon in its process group (or not). */
+  readonly daemon: 'no' | 'in-group' | 'detached';
   readonly max_restarts: number | null;
   readonly depends_on: Readonly<Record<string, DependencyCondition>>;
   /** How its processes take the stop signal: die at once, die after a while, or ignore it. */
@@ -62,6 +68,7 @@ export type Op =
   | { readonly op: 'helpersDie'; readonly p: number }
   | { readonly op: 'spawnFails'; readonly p: number; readonly kind: 'not_found' | 'privilege' | null }
   | { readonly op: 'probe'; readonly p: number; readonly ready: boolean }
+  | { readonly op: 'unhealthy'; readonly p: number }
   | { readonly op: 'cmd'; readonly verb: 'start' | 'stop' | 'restart' | 'signal'; readonly target: number; readonly p: number; readonly signal: string }
   | { readonly op: 'killError'; readonly on: boolean }
   | { readonly op: 'reload'; readonly seed: number }
@@ -74,6 +81,8 @@ export function specOf(c: ConfigCase, p: ProgramCase): ProgramSpec {
     startretries: p.startretries, exitcodes: p.exitcodes, stopsignal: p.stopsignal, stopwaitsecs: p.stopwaitsecs,
     stopasgroup: p.stopasgroup, killasgroup: p.killasgroup, ready: p.probe ? PROBE : null, critical: p.critical,
     depends_on: p.depends_on, command: ['/bin/' + p.name, String(p.version)],
+    liveness: p.liveness ? PROBE : null, exit_on_skipped: p.exit_on_skipped,
+    stop_command: p.stopCommand === 'none' ? null : ['/bin/stop-' + p.name], daemon: p.daemon !== 'no',
   };
   if (c.format === 'ini') return ini(p.name, o);
   return yaml(p.name, { ...o, max_restarts: p.max_restarts, backoff: { initial: 1, max: 4, reset_after: 10 } });
@@ -102,6 +111,8 @@ class CaseRun {
   config: ConfigCase;
   /** Programs of the current config, by name. */
   programs = new Map<string, ProgramCase>();
+  /** Every program any config had, as last configured (a removed one may still be stopping). */
+  readonly known = new Map<string, ProgramCase>();
   readonly trace: string[] = [];
   /** Since when each name has been STOPPING without a break, and whether the bound applies. */
   readonly stoppingSince = new Map<string, number>();
@@ -121,7 +132,31 @@ class CaseRun {
   constructor(config: ConfigCase) {
     this.config = config;
     for (const p of config.programs) this.programs.set(p.name, p);
+    for (const p of config.programs) this.known.set(p.name, p);
     this.spawner.onKill = (child, signal, group) => this.kernel(child, signal, group);
+    this.spawner.onSpawn = (child) => {
+      // A daemon's launcher forks the daemon and exits 0 soon after.
+      const daemon = this.known.get(child.name)?.daemon ?? 'no';
+      if (daemon === 'no') return;
+      this.clock.setTimer(5, () => {
+        if (!child.alive) return;
+        if (daemon === 'in-group') child.fork();
+        child.exit(0);
+      });
+    };
+    const stopCommand = this.spawner.stopCommand.bind(this.spawner);
+    this.spawner.stopCommand = (spec, ended) => {
+      stopCommand(spec, ended);
+      const how = this.known.get(spec.name)?.stopCommand ?? 'none';
+      this.clock.setTimer(how === 'works' ? 10 : 3, () => {
+        if (how === 'works') {
+          const c = this.latest(spec.name);
+          c?.groupDies();
+          if (c?.alive) c.exit(0);
+        }
+        ended(how === 'works', how === 'works' ? 'exited 0' : 'exited 1');
+      });
+    };
     this.sup = new Supervisor(modelOf(config), {
       clock: this.clock, spawner: this.spawner, prober: this.prober,
       report: (e) => this.onEvent(e), exitWhenIdle: config.exitWhenIdle,
@@ -181,6 +216,12 @@ class CaseRun {
         else this.prober.fail(name, 'refused');
         return;
       }
+      case 'unhealthy': {
+        const name = pick(op.p);
+        const probe = [...this.prober.liveProbes].reverse().find((x) => x.name === name && !x.cancelled);
+        probe?.failed('no answer');
+        return;
+      }
       case 'cmd': {
         const name = pick(op.p);
         const prog = this.programs.get(name)!;
@@ -206,6 +247,7 @@ class CaseRun {
         const next = mutate(this.config, op.seed);
         this.config = next;
         this.programs = new Map(next.programs.map((p) => [p.name, p]));
+        for (const p of next.programs) this.known.set(p.name, p);
         this.sup.reload(modelOf(next));
         return;
       }
@@ -233,7 +275,7 @@ class CaseRun {
 
   /** The fake kernel's answer to a signal that reached a child or its group. */
   kernel(child: FakeChild, signal: string, group: boolean): void {
-    const prog = this.programs.get(child.name);
+    const prog = this.known.get(child.name);
     const later = (ms: number, fn: () => void) => this.clock.setTimer(ms, fn);
     const dieMain = (how: string) => {
       if (child.alive) child.exit(how);
@@ -357,12 +399,14 @@ class CaseRun {
       // 1: a live child is reachable: its process shows its pid (or owns its group while stopping).
       if (p === undefined) fail(`${name}'s child ${c.pid} is alive but pidone no longer has ${name}`);
       else if (c.alive && p.pid !== c.pid) fail(`${name}'s child ${c.pid} is alive but ${name} shows pid ${p.pid} (${p.life})`);
-      else if (!c.alive && p.statename !== 'STOPPING' && p.statename !== 'UNKNOWN') fail(`${name}'s group ${c.pid} is alive but ${name} is ${p.life}`);
+      else if (!c.alive && p.statename !== 'STOPPING' && p.statename !== 'UNKNOWN' && p.life !== 'launched' && p.life !== 'daemonizing') fail(`${name}'s group ${c.pid} is alive but ${name} is ${p.life}`);
     }
     for (const [name, p] of infos) {
       const live = byName.has(name);
       // 3: states and children agree.
-      if (LIVE.has(p.statename) && !live && !(p.life === 'spawning')) fail(`${name} is ${p.statename} (${p.life}) with no live child`);
+      // A launched daemon may live outside its launcher's group, where pidone cannot see it.
+      const daemon = p.life === 'launched' || p.life === 'daemonizing' || (p.statename === 'STOPPING' && (this.known.get(name)?.daemon ?? 'no') !== 'no');
+      if (LIVE.has(p.statename) && !live && p.life !== 'spawning' && !daemon) fail(`${name} is ${p.statename} (${p.life}) with no live child`);
       if (RESTING.has(p.statename) && live) fail(`${name} is ${p.statename} (${p.life}) but a child of it is alive`);
       if (p.statename === 'UNKNOWN') this.unbounded.add(name);
       // 2: a stop ends within stopwaitsecs plus the kill delay.
@@ -420,5 +464,6 @@ export function mutate(c: ConfigCase, seed: number): ConfigCase {
 export const BASE_PROGRAM: ProgramCase = {
   name: 'p0', group: 'p0', oneshot: false, autostart: true, autorestart: 'unexpected', startsecs: 1, startretries: 3,
   exitcodes: [0], stopsignal: 'TERM', stopwaitsecs: 2, stopasgroup: false, killasgroup: false, probe: false,
-  critical: false, max_restarts: null, depends_on: {}, onStop: 'die', version: 0,
+  liveness: false, critical: false, exit_on_skipped: false, stopCommand: 'none', daemon: 'no',
+  max_restarts: null, depends_on: {}, onStop: 'die', version: 0,
 };
