@@ -37,8 +37,9 @@ options:
   -e CODE         report exit code CODE as 0 (repeatable)
   -v              more output on stderr (-vv: debug)
   -c FILE         config file (.yaml, .yml, .conf, .ini); default: discovered
-  --grace DUR     single mode: time the processes left behind get between SIGTERM and
-                  SIGKILL once the program has exited (default 5s; 0 kills at once)
+  --grace DUR     time the processes left behind get between SIGTERM and SIGKILL once
+                  the program (or every program) has exited (default 5s); 0: exit at once
+                  without signalling them, as tini does
   --version, -h   version, this help
 
 environment: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP and TINI_VERBOSITY are honoured as
