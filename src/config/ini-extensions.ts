@@ -3,7 +3,7 @@
 // get the same %(...)s expansion as the section's other keys.
 import type { Backoff, ColorMode, DependencyCondition, LogFormat, ReadyCheck, ReadyProbe } from '../model/spec.ts';
 import { DEFAULT_BACKOFF, DEFAULT_PROBE } from './defaults.ts';
-import { parseBoolean, parseDuration, parseInteger, parseSignal, type Parsed } from './values.ts';
+import { parseBoolean, parseDuration, parseHealthListen, parseInteger, parseSignal, type Parsed } from './values.ts';
 
 export const READY_CHECK_KEYS = ['ready_tcp', 'ready_http', 'ready_exec', 'ready_log', 'ready_notify'] as const;
 export const READY_TIMING_KEYS = ['ready_interval', 'ready_timeout', 'ready_retries', 'ready_initial_delay'] as const;
@@ -15,7 +15,7 @@ export const PROGRAM_EXTENSION_KEYS: readonly string[] = [
   ...BACKOFF_KEYS, 'max_restarts',
 ];
 /** Extension keys of [supervisord]. */
-export const SUPERVISORD_EXTENSION_KEYS: readonly string[] = ['shutdown_timeout', 'log_format', 'timestamps', 'color'];
+export const SUPERVISORD_EXTENSION_KEYS: readonly string[] = ['shutdown_timeout', 'log_format', 'timestamps', 'color', 'health'];
 
 export interface ProgramExtensions {
   readonly depends_on: Readonly<Record<string, DependencyCondition>>;
@@ -32,6 +32,8 @@ export interface SettingsExtensions {
   readonly log_format?: LogFormat;
   readonly timestamps?: boolean;
   readonly color?: ColorMode;
+  /** settings.control.health: the health listener's "host:port". */
+  readonly health?: string;
 }
 
 /** Reads expanded values of one section and reports problems at a key. */
@@ -194,5 +196,7 @@ export function readSettingsExtensions(r: ExtReader): SettingsExtensions {
   if (timestamps !== undefined) out.timestamps = timestamps;
   const color = read(r, 'color', oneOf<ColorMode>(['auto', 'always', 'never']));
   if (color !== undefined) out.color = color;
+  const health = read(r, 'health', parseHealthListen);
+  if (health !== undefined) out.health = health;
   return out;
 }

@@ -111,6 +111,7 @@ export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], e
     username: creds?.username ?? null,
     password: creds?.password ?? null,
     token: null,
+    ...(ext.health !== undefined ? { health: ext.health } : {}),
   };
   return {
     log_format: ext.log_format ?? base.log_format,

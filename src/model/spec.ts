@@ -116,6 +116,11 @@ export interface ControlSettings {
   /** Plain text or supervisord's "{SHA}hex" form. */
   readonly password: string | null;
   readonly token: string | null;
+  /**
+   * "host:port" of the unauthenticated, read-only health listener (/healthz, /readyz, /metrics
+   * only); host "*" = every interface; absent or null = none.
+   */
+  readonly health?: string | null;
 }
 
 export interface Settings {
