@@ -51,10 +51,13 @@ export function socketFailure(path: string, err: unknown): string {
   // libuv reports a missing directory as EACCES too.
   const why = e.code === 'EROFS' ? 'read-only file system' : e.code === 'EACCES' ? 'permission denied, or no such directory'
     : e.code === 'ENOENT' ? 'no such directory' : e.message;
+  // Docker's `--tmpfs /run` is root's (mode 755): a non-root user needs it mounted as theirs.
+  const uid = process.geteuid?.() ?? 0;
+  const tmpfs = uid === 0 ? 'docker run --tmpfs /run' : `docker run --tmpfs /run:uid=${uid} (a plain --tmpfs /run is root's)`;
   return `control: cannot create the control socket ${path} (${why}); pidone goes on supervising, `
     + 'but `pidone status`, supervisorctl and the web page cannot reach it. To fix: give it a writable '
-    + 'directory (docker run --tmpfs /run, a Kubernetes emptyDir on /run), or choose a writable path '
-    + 'with settings.control.socket ([unix_http_server] file=)';
+    + `directory (${tmpfs}, a Kubernetes emptyDir on /run), or choose a writable path with `
+    + 'settings.control.socket ([unix_http_server] file=)';
 }
 
 /** Resolves true when something accepts connections on the unix socket at path. */
