@@ -204,6 +204,9 @@ export async function startEngine(log: (m: string) => void): Promise<Engine | { 
     async stop() {
       const ids = (await docker(['ps', '-aq', '--filter', `label=${TEST_LABEL}`])).stdout.split('\n').filter(Boolean);
       if (ids.length > 0) await docker(['rm', '-f', ...ids], { timeoutMs: 60_000 });
+      // Each change to the sources leaves the previous images' layers behind: keep the cache bounded.
+      await docker(['image', 'prune', '-f'], { timeoutMs: 120_000 });
+      await docker(['builder', 'prune', '-f', '--keep-storage', '3gb'], { timeoutMs: 120_000 });
       await release();
       log(`dockerd ${pid} stopped`);
     },
