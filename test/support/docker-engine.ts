@@ -5,7 +5,7 @@
 // Where no engine can start (not root, no dockerd, no kernel support) the tests skip, saying
 // why; under CI=true they fail instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +83,9 @@ async function lock(waitMs: number): Promise<void> {
       return;
     } catch {
       const owner = Number(readSafe(join(LOCK, 'owner')));
-      if (!(owner > 0 && alive(owner))) {
+      // A lock made this instant may not have its owner file yet.
+      const young = Date.now() - (statSafe(LOCK)?.mtimeMs ?? 0) < 10_000;
+      if (!(owner > 0 && alive(owner)) && !(owner === 0 && young)) {
         const stale = Number(readSafe(join(LOCK, 'dockerd')));
         if (stale > 0 && alive(stale) && readSafe(`/proc/${stale}/cmdline`).includes(CACHE)) await stopPid(stale);
         rmSync(LOCK, { recursive: true, force: true });
@@ -92,6 +94,14 @@ async function lock(waitMs: number): Promise<void> {
       if (Date.now() - t0 > waitMs) throw new Error(`another test run (pid ${owner}) holds ${LOCK}`);
       await sleep(500);
     }
+  }
+}
+
+function statSafe(path: string): { mtimeMs: number } | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
   }
 }
 
