@@ -7,6 +7,8 @@
 // - reap():    collect exited children that libuv does not own, without ever stealing one
 //              that it does (its 'exit' event would be lost: see libuv uv__wait_children).
 // - subreaper(), procTable(), watchSignals() for real-time signals, which Node cannot catch.
+// - watchSentFaults(): ILL/BUS/FPE/SEGV sent with kill(2) are forwarded, real faults still crash.
+// - setParentDeathSignal(): prctl(PR_SET_PDEATHSIG), tini's -p.
 //
 // Everything between fork() and exec() in the child is async-signal-safe: the parent is
 // multi-threaded (V8, libuv pool), so the child may not malloc or take locks.
@@ -543,6 +545,78 @@ static napi_value WatchSignals(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- hardware-fault signals sent by someone ----------------------------------------------
+// `kill -SEGV <pidone>` is a request to pass the signal on, like any other; a real SEGV is a
+// crash. The handler tells them apart by si_code: <= 0 (SI_USER, SI_QUEUE, SI_TKILL...) means
+// a process sent it. Those are counted and delivered through watchSignals' callback; a real
+// fault goes to the handler that was there before (V8's WebAssembly trap handler, for SEGV),
+// or, when that was the default, the default is restored and the faulting instruction runs
+// again and kills pidone with the signal, as if no handler had been installed.
+
+static struct sigaction fault_previous[MAX_SIG];
+
+static void fault_handler(int sig, siginfo_t *si, void *uc) {
+  if (si != NULL && si->si_code <= 0) {
+    int saved = errno;
+    atomic_fetch_add(&rt_pending[sig], 1);
+    uv_async_send(&rt_async);
+    errno = saved;
+    return;
+  }
+  struct sigaction *prev = &fault_previous[sig];
+  if ((prev->sa_flags & SA_SIGINFO) && prev->sa_sigaction != NULL) {
+    prev->sa_sigaction(sig, si, uc);
+    return;
+  }
+  if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN && prev->sa_handler != NULL) {
+    prev->sa_handler(sig);
+    return;
+  }
+  signal(sig, SIG_DFL);
+}
+
+// watchSentFaults(signos: number[]) -> undefined. After watchSignals (it shares its callback).
+static napi_value WatchSentFaults(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  CHECK(napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  if (!rt_started) { napi_throw_error(env, NULL, "watchSentFaults: call watchSignals first"); return NULL; }
+  uint32_t n = 0;
+  napi_get_array_length(env, arg, &n);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = fault_handler;
+  // SA_ONSTACK: a real fault may come from a stack overflow, where only an alternate stack works.
+  sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+  sigfillset(&sa.sa_mask);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    int32_t s = 0;
+    napi_get_element(env, arg, i, &el);
+    napi_get_value_int32(env, el, &s);
+    if (s != SIGILL && s != SIGBUS && s != SIGFPE && s != SIGSEGV) {
+      napi_throw_range_error(env, NULL, "watchSentFaults: only ILL, BUS, FPE and SEGV");
+      return NULL;
+    }
+    if (sigaction(s, &sa, &fault_previous[s]) != 0) return throw_errno(env, errno, "sigaction");
+  }
+  return NULL;
+}
+
+// ---- parent-death signal ------------------------------------------------------------------
+
+// setParentDeathSignal(signo) -> undefined: the kernel sends signo to pidone when the thread
+// that started it exits (tini -p).
+static napi_value SetParentDeathSignal(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  CHECK(napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  int32_t s = 0;
+  if (argc < 1 || napi_get_value_int32(env, arg, &s) != napi_ok) { napi_throw_type_error(env, NULL, "setParentDeathSignal(signo)"); return NULL; }
+  if (prctl(PR_SET_PDEATHSIG, (unsigned long)s, 0, 0, 0) != 0) return throw_errno(env, errno, "prctl(PR_SET_PDEATHSIG)");
+  return NULL;
+}
+
 // ---- sd_notify ------------------------------------------------------------------------------
 // Node has no unix datagram sockets. notifySocket(path, fn(message)) binds one at path and
 // calls fn with each datagram (READY=1, STATUS=...); it returns close().
@@ -652,6 +726,8 @@ static napi_value Init(napi_env env, napi_value exports) {
     { "setChildSubreaper", NULL, SetSubreaper, NULL, NULL, NULL, napi_default, NULL },
     { "pipe", NULL, Pipe, NULL, NULL, NULL, napi_default, NULL },
     { "watchSignals", NULL, WatchSignals, NULL, NULL, NULL, napi_default, NULL },
+    { "watchSentFaults", NULL, WatchSentFaults, NULL, NULL, NULL, napi_default, NULL },
+    { "setParentDeathSignal", NULL, SetParentDeathSignal, NULL, NULL, NULL, napi_default, NULL },
     { "notifySocket", NULL, NotifySocket, NULL, NULL, NULL, napi_default, NULL },
     { "constants", NULL, NULL, NULL, NULL, Constants(env), napi_enumerable, NULL },
   };

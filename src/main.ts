@@ -8,6 +8,28 @@ import { loadAddon } from './io/addon.ts';
 import { stderrLogger } from './single/logger.ts';
 import { runSingle } from './single/run.ts';
 
+const LICENSE = `pidone ${PIDONE_VERSION}: MIT License
+
+Copyright (c) the pidone authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+and associated documentation files (the "Software"), to deal in the Software without
+restriction, including without limitation the rights to use, copy, modify, merge, publish,
+distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+Software is furnished to do so, subject to the following conditions: the above copyright notice
+and this permission notice shall be included in all copies or substantial portions of the
+Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+
+dist/pidone.js bundles yaml (ISC License) and pino with its dependencies (MIT License); their
+notices are in their npm packages.
+`;
+
 /** Where the addon may be: beside the bundle, or in the source tree's build output. */
 function addonCandidates(): string[] {
   const script = process.argv[1] ? realpathSync(process.argv[1]) : process.cwd();
@@ -27,13 +49,19 @@ async function main(): Promise<void> {
     case 'version':
       process.stdout.write(`pidone ${PIDONE_VERSION}\n`);
       return;
+    case 'license':
+      process.stdout.write(LICENSE);
+      return;
     case 'usage-error':
       process.stderr.write(`pidone: ${inv.message}\n${USAGE}\n`);
       process.exitCode = 2;
       return;
     case 'single':
       runSingle(
-        { program: inv.program, args: inv.args, subreaper: inv.common.subreaper, killGroup: inv.common.killGroup, zeroCodes: inv.common.zeroCodes, graceMs: inv.common.graceMs },
+        {
+          program: inv.program, args: inv.args, subreaper: inv.common.subreaper, killGroup: inv.common.killGroup, zeroCodes: inv.common.zeroCodes,
+          graceMs: inv.common.graceMs, parentDeathSignal: inv.common.parentDeathSignal, warnOnReap: inv.common.warnOnReap,
+        },
         {
           pid: process.pid,
           env: process.env,
@@ -88,6 +116,11 @@ async function main(): Promise<void> {
         process.exitCode = await runClient(inv.command, inv.args, {
           env: process.env,
           uid: process.geteuid?.() ?? 0,
+          configFile: inv.configFile,
+          cwd: process.cwd(),
+          argv0: process.argv[1] ?? 'pidone',
+          hostname: hostname(),
+          exists: existsSync,
           stdout: (s) => process.stdout.write(s),
           stderr: (s) => process.stderr.write(s),
         });

@@ -1,10 +1,12 @@
-// docker/: there is no Docker engine here or in CI, so this tests what the images rely on
-// instead: the Dockerfiles' shape (node:24 bases, a build stage that runs `npm ci`, a final
-// stage that gets only dist/, ENTRYPOINT ["pidone"]), the final stage simulated outside Docker
-// (dist/ copied to <tmp>/opt/pidone, run through a /usr/local/bin/pidone symlink with no
-// node_modules anywhere), the configs compose.yaml and k8s-pod.yaml use (`pidone check`), their
-// grace periods against the config's shutdown_timeout, and their probe commands against a live
-// pidone.
+// docker/ without a Docker engine (npm run test:containers builds and runs the images for real;
+// this runs everywhere, and is all that checks docker/Dockerfile.alpine, whose musl base cannot
+// be made offline): the Dockerfiles' shape (node:24 bases, a build stage that runs `npm ci`
+// with everything it needs, a final stage that gets only dist/, ENTRYPOINT ["pidone"]), the
+// Dockerfile snippets in README.md and docs/containers.md against docker/Dockerfile, the final
+// stage simulated outside Docker (dist/ copied to <tmp>/opt/pidone, run through a
+// /usr/local/bin/pidone symlink with no node_modules anywhere), the configs compose.yaml and
+// k8s-pod.yaml use (`pidone check`), their grace periods against the config's
+// shutdown_timeout, and the Kubernetes probes against a live pidone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,7 +24,7 @@ interface Stage { from: string; name: string | null; body: Instruction[] }
 
 /** Dockerfile instructions (continuations joined, comments dropped), grouped into stages. */
 function stages(file: string): Stage[] {
-  const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
+  const lines = readFileSync(file.startsWith('/') ? file : join(ROOT, file), 'utf8').split('\n');
   const out: Stage[] = [];
   for (let i = 0; i < lines.length; i++) {
     const at = i + 1;
@@ -71,6 +73,8 @@ for (const [file, base] of IMAGES) {
     for (const s of all) assert.match(s.from, base, `every stage is FROM ${base}`);
     const build = all[0]!;
     assert.equal(build.name, 'build');
+    // BuildKit would fetch a `# syntax=` frontend from Docker Hub: offline builders fail.
+    assert.doesNotMatch(readFileSync(join(ROOT, file), 'utf8'), /^#\s*syntax=/m, 'no # syntax= directive');
     const runs = build.body.filter((i) => i.op === 'RUN').map((i) => i.args).join('\n');
     assert.match(runs, /\bnpm ci\b/);
     assert.match(runs, /\bpython3\b/);
@@ -79,7 +83,7 @@ for (const [file, base] of IMAGES) {
     if (file.endsWith('alpine')) assert.match(runs, /\blinux-headers\b/, 'musl builds need the kernel headers');
     // Everything `npm ci` needs is copied in, and every source exists in the repository.
     const copied = build.body.filter((i) => i.op === 'COPY').flatMap((i) => copyParts(i.args).sources);
-    for (const need of ['package.json', 'package-lock.json', 'build.mjs', 'native/pidone.c', 'native/binding.gyp', 'src/']) {
+    for (const need of ['package.json', 'package-lock.json', 'build.mjs', 'native/pidone.c', 'native/binding.gyp', 'native/install.mjs', 'src/']) {
       assert.ok(copied.includes(need), `the build stage copies ${need}`);
     }
     for (const src of copied) assert.ok(existsSync(join(ROOT, src)), `${src} exists`);
@@ -110,6 +114,20 @@ for (const [file, base] of IMAGES) {
 test("docker/example/Dockerfile's build stage is docker/Dockerfile's", () => {
   const strip = (s: Stage) => s.body.map((i) => `${i.op} ${i.args}`);
   assert.deepEqual(strip(stages('docker/example/Dockerfile')[0]!), strip(stages('docker/Dockerfile')[0]!));
+});
+
+test('the Dockerfile snippets in README.md and docs/containers.md are docker/Dockerfile, instruction for instruction', () => {
+  const real = stages('docker/Dockerfile').map((s) => ({ ...s, body: s.body.map((i) => `${i.op} ${i.args}`) }));
+  for (const doc of ['README.md', 'docs/containers.md']) {
+    const blocks = [...readFileSync(join(ROOT, doc), 'utf8').matchAll(/```dockerfile\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const full = blocks.filter((b) => b.startsWith('FROM node:24-slim AS build'));
+    assert.equal(full.length, 1, `${doc} shows the whole Dockerfile once`);
+    const tmp = mkdtempSync(join(tmpdir(), 'pidone-snippet-'));
+    writeFileSync(join(tmp, 'Dockerfile'), full[0]!);
+    const shown = stages(join(tmp, 'Dockerfile')).map((s) => ({ ...s, body: s.body.map((i) => `${i.op} ${i.args}`) }));
+    rmSync(tmp, { recursive: true, force: true });
+    assert.deepEqual(shown, real, `${doc}'s Dockerfile snippet differs from docker/Dockerfile`);
+  }
 });
 
 /** The final stage outside Docker: dist/ alone at <tmp>/opt/pidone, the symlink on PATH. */
@@ -200,30 +218,50 @@ test('compose.yaml: builds the example image, runs a config that passes pidone c
   }
 });
 
-test('k8s-pod.yaml: the config passes pidone check; terminationGracePeriodSeconds exceeds its shutdown; exec probes', () => {
+test('k8s-pod.yaml: the config passes pidone check; terminationGracePeriodSeconds exceeds its shutdown; httpGet probes on its health listener', () => {
   const pod = parse(readFileSync(join(ROOT, 'docker', 'k8s-pod.yaml'), 'utf8'));
   assert.equal(pod.kind, 'Pod');
   const [c, ...more] = pod.spec.containers;
   assert.equal(more.length, 0);
-  const model = checkJson(configOf(c.args));
+  const model = checkJson(configOf(c.args)) as ReturnType<typeof checkJson> & { settings: { control: { health?: string } } };
   assert.ok(pod.spec.terminationGracePeriodSeconds > model.settings.shutdown_timeout + 5,
     `terminationGracePeriodSeconds ${pod.spec.terminationGracePeriodSeconds} > shutdown_timeout ${model.settings.shutdown_timeout}s + 5 s (pidone's own SIGKILL margin)`);
-  assert.deepEqual(c.readinessProbe.exec.command, ['pidone', 'status']);
-  assert.match(c.livenessProbe.exec.command.join(' '), /pidone status/);
+  // The probes reach the config's health listener, on every interface (the kubelet comes from outside).
+  const health = model.settings.control.health;
+  assert.ok(health?.startsWith('*:'), `settings.control.health listens on every interface: ${health}`);
+  const port = (p: string | number) => (typeof p === 'number' ? p : c.ports.find((x: { name: string }) => x.name === p)?.containerPort);
+  assert.deepEqual([c.readinessProbe.httpGet.path, port(c.readinessProbe.httpGet.port)], ['/readyz', Number(health!.slice(2))]);
+  assert.deepEqual([c.livenessProbe.httpGet.path, port(c.livenessProbe.httpGet.port)], ['/healthz', Number(health!.slice(2))]);
   const mounts = new Set(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath));
   assert.ok(mounts.has('/run'), 'the control socket needs a writable /run on a read-only root');
 });
 
-test('the probe commands against a live pidone: ready, alive, then neither once it is gone', async (t) => {
+test('the probes against a live pidone: httpGet on the health listener, and the exec form the manifest documents', async (t) => {
   const img = image();
   t.after(() => rmSync(img.root, { recursive: true, force: true }));
   const pod = parse(readFileSync(join(ROOT, 'docker', 'k8s-pod.yaml'), 'utf8'));
-  const readiness: string[] = pod.spec.containers[0].readinessProbe.exec.command;
-  const liveness: string[] = pod.spec.containers[0].livenessProbe.exec.command;
+  const readyPath: string = pod.spec.containers[0].readinessProbe.httpGet.path;
+  const livePath: string = pod.spec.containers[0].livenessProbe.httpGet.path;
   const sock = join(img.root, 'pidone.sock');
   const env = { ...img.env, PIDONE_SOCKET: sock };
+  const { createServer } = await import('node:net');
+  const free = createServer();
+  await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+  const port = (free.address() as { port: number }).port;
+  await new Promise<void>((r) => free.close(() => r()));
+  const get = async (path: string) => {
+    try {
+      return (await fetch(`http://127.0.0.1:${port}${path}`)).status;
+    } catch {
+      return 0; // refused: what kubelet counts as a failure
+    }
+  };
+  // The exec probes the manifest's comment offers when there is no health listener.
+  const readiness = ['pidone', 'status'];
+  const liveness = ['sh', '-c', 'pidone status >/dev/null 2>&1; test $? -ne 4'];
   const probe = (cmd: string[]) => spawnSync(cmd[0]!, cmd.slice(1), { env, encoding: 'utf8', timeout: 10_000 }).status;
-  writeFileSync(join(img.root, 'pidone.yaml'), `settings: { control: { socket: ${sock} } }
+  assert.match(readFileSync(join(ROOT, 'docker', 'k8s-pod.yaml'), 'utf8'), /readinessProbe: \{ exec: \{ command: \["pidone", "status"\] \} \}/);
+  writeFileSync(join(img.root, 'pidone.yaml'), `settings: { control: { socket: ${sock}, health: "127.0.0.1:${port}" } }
 programs:
   slow:
     command: "sleep 0.8; echo up; exec sleep 1000"
@@ -232,17 +270,22 @@ programs:
   const proc = spawn('pidone', ['-c', join(img.root, 'pidone.yaml')], { env: img.env, stdio: 'ignore' });
   const exited = new Promise((r) => proc.on('exit', r));
   t.after(() => proc.kill('SIGKILL'));
-  for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(probe(liveness), 0, 'alive while a program is still starting');
-  assert.equal(probe(readiness), 1, 'not ready while a program is still starting');
-  let ready = 1;
-  for (let i = 0; i < 50 && ready !== 0; i++) {
+  for (let i = 0; i < 100 && (await get(livePath)) !== 200; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await get(livePath), 200, 'alive while a program is still starting');
+  assert.equal(await get(readyPath), 503, 'not ready while a program is still starting');
+  assert.equal(probe(liveness), 0);
+  assert.equal(probe(readiness), 1);
+  let ready = 0;
+  for (let i = 0; i < 50 && ready !== 200; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    ready = probe(readiness) ?? 1;
+    ready = await get(readyPath);
   }
-  assert.equal(ready, 0, 'ready once the program is');
+  assert.equal(ready, 200, 'ready once the program is');
+  assert.equal(probe(readiness), 0);
   proc.kill('SIGTERM');
   await exited;
+  assert.equal(await get(readyPath), 0, 'nothing answers once pidone is gone');
+  assert.equal(await get(livePath), 0);
   assert.equal(probe(readiness), 4, 'no pidone answered');
   assert.notEqual(probe(liveness), 0, 'not alive once pidone is gone');
 });

@@ -2,15 +2,17 @@
 // getopt): they may be combined (-sgv), take a value attached or next (-e143, -e 143), and
 // parsing stops at `--` or at the first word that is not an option, so
 // `pidone sh -c 'x'` runs sh with its own -c.
+import { signalNumber } from '../io/signals.ts';
 
 export const CLIENT_COMMANDS = ['status', 'start', 'stop', 'restart', 'signal', 'logs', 'reload', 'shutdown'] as const;
 
 export type Invocation =
   | { mode: 'help' }
   | { mode: 'version' }
+  | { mode: 'license' }
   | { mode: 'usage-error'; message: string }
   | { mode: 'check'; args: string[] }
-  | { mode: 'client'; command: string; args: string[] }
+  | { mode: 'client'; command: string; args: string[]; configFile: string | null }
   | { mode: 'single'; program: string; args: string[]; common: CommonOptions }
   | { mode: 'supervisor'; configFile: string | null; common: CommonOptions };
 
@@ -20,13 +22,17 @@ export interface CommonOptions {
   zeroCodes: Set<number>;
   verbosity: number;
   graceMs: number;
+  /** -p: the signal pidone gets when its parent dies (prctl PR_SET_PDEATHSIG); null: none. */
+  parentDeathSignal: number | null;
+  /** -w: a warning line for every orphan reaped, as tini -w. */
+  warnOnReap: boolean;
 }
 
 export const USAGE = `usage:
-  pidone [-s] [-g] [-e CODE]... [-v] [--grace DURATION] -- PROGRAM [ARGS...]
+  pidone [-s] [-g] [-e CODE]... [-p SIGNAL] [-w] [-v] [--grace DURATION] -- PROGRAM [ARGS...]
   pidone [-v] [-c FILE]                     supervise the programs of a config file
   pidone check [-c FILE] [--json]           validate a config and print its start plan
-  pidone status|start|stop|restart|signal|logs|reload|shutdown ...
+  pidone [-c FILE] status|start|stop|restart|signal|logs|reload|shutdown ...
                                             talk to a running pidone (pidone status --help);
                                             exit 0 ok, 1 failed or not ready, 2 usage error,
                                             4 no pidone answered
@@ -35,11 +41,15 @@ options:
   -s              register as a child subreaper (automatic when pidone is not PID 1)
   -g              forward signals to the program's process group, not just the program
   -e CODE         report exit code CODE as 0 (repeatable)
+  -p SIGNAL       single mode: pidone gets SIGNAL when its parent dies (e.g. -p SIGTERM: it
+                  forwards it; -p SIGKILL: it dies), as tini -p
+  -w              single mode: a warning line for every orphan reaped
   -v              more output on stderr (-vv: debug)
   -c FILE         config file (.yaml, .yml, .conf, .ini); default: discovered
-  --grace DUR     single mode: time the processes left behind get between SIGTERM and
-                  SIGKILL once the program has exited (default 5s; 0 kills at once)
-  --version, -h   version, this help
+  --grace DUR     time the processes left behind get between SIGTERM and SIGKILL once
+                  the program (or every program) has exited (default 5s); 0: exit at once
+                  without signalling them, as tini does
+  --version, -h   version, this help; -l the license
 
 environment: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP and TINI_VERBOSITY are honoured as
 tini does; PIDONE_CONFIG names the config file.`;
@@ -57,7 +67,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const first = argv[0];
   if (first === 'check') return { mode: 'check', args: argv.slice(1) };
   if (first !== undefined && (CLIENT_COMMANDS as readonly string[]).includes(first)) {
-    return { mode: 'client', command: first, args: argv.slice(1) };
+    return { mode: 'client', command: first, args: argv.slice(1), configFile: null };
   }
   const tiniVerbosity = Number(env.TINI_VERBOSITY);
   const common: CommonOptions = {
@@ -66,6 +76,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     zeroCodes: new Set(),
     verbosity: Number.isInteger(tiniVerbosity) && env.TINI_VERBOSITY !== '' ? tiniVerbosity : 1,
     graceMs: 5000,
+    parentDeathSignal: null,
+    warnOnReap: false,
   };
   let configFile: string | null = null;
   let i = 0;
@@ -96,12 +108,18 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       if (flag === 's') common.subreaper = true;
       else if (flag === 'g') common.killGroup = true;
       else if (flag === 'v') common.verbosity++;
+      else if (flag === 'w') common.warnOnReap = true;
       else if (flag === 'h') return { mode: 'help' };
-      else if (flag === 'e' || flag === 'c') {
+      else if (flag === 'l') return { mode: 'license' };
+      else if (flag === 'e' || flag === 'c' || flag === 'p') {
         const v = value(`-${flag}`, arg.slice(j + 1));
         if (v === null) return { mode: 'usage-error', message: `-${flag} needs a value` };
         if (flag === 'c') configFile = v;
-        else {
+        else if (flag === 'p') {
+          const signo = signalNumber(v);
+          if (signo === undefined || !(signo >= 1 && signo <= 64)) return { mode: 'usage-error', message: `-p expects a signal such as SIGTERM or SIGKILL, got ${JSON.stringify(v)}` };
+          common.parentDeathSignal = signo;
+        } else {
           const code = /^\d+$/.test(v) ? Number(v) : NaN;
           if (!(code >= 0 && code <= 255)) return { mode: 'usage-error', message: `-e expects an exit code from 0 to 255, got ${JSON.stringify(v)}` };
           common.zeroCodes.add(code);
@@ -111,9 +129,18 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     }
   }
   const rest = argv.slice(i);
+  // `pidone -c FILE status` (supervisorctl -c FILE status), `pidone -c FILE check`.
+  const sub = rest[0];
+  if (configFile !== null && sub !== undefined && argv[i - 1] !== '--') {
+    if (sub === 'check') return { mode: 'check', args: ['-c', configFile, ...rest.slice(1)] };
+    if ((CLIENT_COMMANDS as readonly string[]).includes(sub)) return { mode: 'client', command: sub, args: rest.slice(1), configFile };
+  }
   if (rest.length > 0) {
     if (configFile !== null) return { mode: 'usage-error', message: '-c and a program to run cannot be combined: -c is for supervisor mode' };
     return { mode: 'single', program: rest[0]!, args: rest.slice(1), common };
+  }
+  if (common.parentDeathSignal !== null || common.warnOnReap) {
+    return { mode: 'usage-error', message: '-p and -w are single-mode options (pidone -p SIGTERM -- PROGRAM)' };
   }
   return { mode: 'supervisor', configFile, common };
 }

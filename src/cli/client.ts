@@ -2,14 +2,14 @@
 // line client. Exit codes (docs/control.md): 0 success (status: every program meant to run
 // is RUNNING and ready), 1 failure or not ready, 2 usage error, 4 no pidone answered, 5 pidone
 // is there but could not answer (overloaded or out of descriptors) for 2 s of retrying.
-import { discoverSocket } from '../control/socket.ts';
 import type { ActionResponse, ErrorBody, ProgramsResponse, ReloadOutcome } from '../control/protocol.ts';
 import { harmless, reason, resultLine, selects, statusLines } from './client-format.ts';
-import { Busy, NoAnswer, type Target, call, makeTarget, parseBody, send } from './http-client.ts';
+import { ClientConfigError, type TargetHost, resolveTarget } from './client-target.ts';
+import { Busy, NoAnswer, type Target, call, parseBody, send } from './http-client.ts';
 
-export interface ClientHost {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly uid: number;
+export interface ClientHost extends TargetHost {
+  /** `pidone -c FILE status`: the config named before the command. */
+  readonly configFile: string | null;
   stdout(s: string): void;
   stderr(s: string): void;
 }
@@ -27,19 +27,26 @@ const CLIENT_USAGE = `usage:
 
 NAME is a program, group:name, group:* or all.
 options: -s, --socket PATH   control socket (or unix:///path, http://host:port); default:
-                             $PIDONE_SOCKET, else /run/pidone.sock, $XDG_RUNTIME_DIR/pidone.sock,
-                             or pidone-<uid>.sock in the temp dir
-credentials (TCP or a guarded socket): PIDONE_TOKEN, or PIDONE_USERNAME and PIDONE_PASSWORD
+                             $PIDONE_SOCKET, else the config's socket, else /run/pidone.sock,
+                             $XDG_RUNTIME_DIR/pidone.sock, or pidone-<uid>.sock in the temp dir
+         -c, --config FILE   the config pidone runs (also: pidone -c FILE status); default:
+                             $PIDONE_CONFIG, else the daemon's discovery (./pidone.yaml, ...,
+                             /etc/pidone/pidone.yaml, supervisord.conf as supervisord finds it)
+credentials (TCP or a guarded socket): PIDONE_TOKEN, or PIDONE_USERNAME and PIDONE_PASSWORD,
+else the config's ([supervisorctl] username/password, as supervisorctl reads them)
 exit codes: 0 ok, 1 failed or not ready, 2 usage error, 4 no pidone answered (nothing
             listens), 5 pidone listens but could not answer (overloaded or out of descriptors)`;
 
 class Usage extends Error {}
 
-interface Parsed {
-  readonly target: Target;
+interface Options {
   readonly flags: Set<string>;
   readonly values: Map<string, string>;
   readonly names: string[];
+}
+
+interface Parsed extends Options {
+  readonly target: Target;
 }
 
 // Flags each command accepts; those in VALUED take a value.
@@ -47,9 +54,9 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   status: ['--json'], start: ['--no-wait'], stop: ['--no-wait'], restart: ['--no-wait'], signal: [],
   logs: ['-f', '--follow', '--stderr', '-n', '--bytes'], reload: [], shutdown: ['--no-wait'],
 };
-const VALUED = new Set(['-n', '--bytes', '-s', '--socket']);
+const VALUED = new Set(['-n', '--bytes', '-s', '--socket', '-c', '--config']);
 
-function parse(command: string, args: readonly string[], host: ClientHost): Parsed {
+function parse(command: string, args: readonly string[]): Options {
   const flags = new Set<string>();
   const values = new Map<string, string>();
   const names: string[] = [];
@@ -66,24 +73,29 @@ function parse(command: string, args: readonly string[], host: ClientHost): Pars
     const eq = a.indexOf('=');
     const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
     if (flag === '-h' || flag === '--help') throw new Usage('');
-    if (!['-s', '--socket', ...(FLAGS[command] ?? [])].includes(flag)) throw new Usage(`${command}: unknown option ${a}`);
+    if (!['-s', '--socket', '-c', '--config', ...(FLAGS[command] ?? [])].includes(flag)) throw new Usage(`${command}: unknown option ${a}`);
     if (VALUED.has(flag)) {
       const v = flag !== a ? a.slice(eq + 1) : args[++i];
       if (v === undefined) throw new Usage(`${command}: ${flag} needs a value`);
-      values.set(flag === '-s' ? '--socket' : flag === '-n' ? '--bytes' : flag, v);
+      values.set(flag === '-s' ? '--socket' : flag === '-n' ? '--bytes' : flag === '-c' ? '--config' : flag, v);
     } else flags.add(flag === '-f' ? '--follow' : flag);
   }
-  const where = values.get('--socket') ?? host.env.PIDONE_SOCKET ?? discoverSocket(host.env, host.uid);
-  return { target: makeTarget(where, host.env), flags, values, names };
+  return { flags, values, names };
 }
 
 /** Runs one client command; resolves with the exit code. */
 export async function runClient(command: string, args: readonly string[], host: ClientHost): Promise<number> {
   let p: Parsed;
   try {
-    p = parse(command, args, host);
-    check(command, p);
+    const o = parse(command, args);
+    check(command, o);
+    const target = await resolveTarget(o.values.get('--socket') ?? null, o.values.get('--config') ?? host.configFile, host);
+    p = { ...o, target };
   } catch (err) {
+    if (err instanceof ClientConfigError) {
+      host.stderr(`pidone: ${err.message}\n`);
+      return 2;
+    }
     if (!(err instanceof Usage)) throw err;
     if (err.message === '') {
       host.stdout(`${CLIENT_USAGE}\n`);
@@ -107,7 +119,7 @@ export async function runClient(command: string, args: readonly string[], host: 
   }
 }
 
-function check(command: string, { names, values }: Parsed): void {
+function check(command: string, { names, values }: Options): void {
   const bytes = values.get('--bytes');
   if (bytes !== undefined && !/^\d+$/.test(bytes)) throw new Usage(`-n expects a number of bytes, got ${JSON.stringify(bytes)}`);
   if (['start', 'stop', 'restart'].includes(command) && names.length === 0) throw new Usage(`${command} needs a program name (or all)`);

@@ -32,11 +32,14 @@ export interface Answer {
   readonly body: string;
 }
 
-/** The target from -s / PIDONE_SOCKET (`unix:///path`, a path, or `http://host:port`) and the credential variables. */
-export function makeTarget(where: string, env: Readonly<Record<string, string | undefined>>): Target {
+/**
+ * The target from -s / PIDONE_SOCKET (`unix:///path`, a path, or `http://host:port`) and the
+ * credential variables, which win over `fallbackAuth` (a config file's credentials).
+ */
+export function makeTarget(where: string, env: Readonly<Record<string, string | undefined>>, fallbackAuth: string | null = null): Target {
   const auth = env.PIDONE_TOKEN ? `Bearer ${env.PIDONE_TOKEN}`
     : env.PIDONE_USERNAME !== undefined && env.PIDONE_PASSWORD !== undefined
-      ? `Basic ${Buffer.from(`${env.PIDONE_USERNAME}:${env.PIDONE_PASSWORD}`).toString('base64')}` : null;
+      ? `Basic ${Buffer.from(`${env.PIDONE_USERNAME}:${env.PIDONE_PASSWORD}`).toString('base64')}` : fallbackAuth;
   if (/^https?:\/\//.test(where)) return { socket: null, base: where.replace(/\/+$/, ''), auth };
   return { socket: where.startsWith('unix://') ? where.slice(7) : where, base: null, auth };
 }

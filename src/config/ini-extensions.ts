@@ -3,7 +3,7 @@
 // get the same %(...)s expansion as the section's other keys.
 import type { Backoff, ColorMode, Critical, DependencyCondition, LogFormat, ReadyCheck, ReadyProbe } from '../model/spec.ts';
 import { DEFAULT_BACKOFF, DEFAULT_LIVENESS, DEFAULT_PROBE } from './defaults.ts';
-import { parseBoolean, parseCritical, parseDuration, parseInteger, parseSignal, type Parsed } from './values.ts';
+import { parseBoolean, parseCritical, parseDuration, parseHealthListen, parseInteger, parseSignal, type Parsed } from './values.ts';
 
 const CHECKS = ['tcp', 'http', 'exec', 'log', 'notify'] as const;
 const TIMINGS = ['interval', 'timeout', 'retries', 'initial_delay'] as const;
@@ -23,7 +23,7 @@ export const PROGRAM_EXTENSION_KEYS: readonly string[] = [
   ...LIVENESS_CHECK_KEYS, ...LIVENESS_TIMING_KEYS, ...BACKOFF_KEYS, 'max_restarts', 'stop_command', 'daemon',
 ];
 /** Extension keys of [supervisord]. */
-export const SUPERVISORD_EXTENSION_KEYS: readonly string[] = ['shutdown_timeout', 'log_format', 'timestamps', 'color'];
+export const SUPERVISORD_EXTENSION_KEYS: readonly string[] = ['shutdown_timeout', 'log_format', 'timestamps', 'color', 'health'];
 
 export interface ProgramExtensions {
   readonly depends_on: Readonly<Record<string, DependencyCondition>>;
@@ -44,6 +44,8 @@ export interface SettingsExtensions {
   readonly log_format?: LogFormat;
   readonly timestamps?: boolean;
   readonly color?: ColorMode;
+  /** settings.control.health: the health listener's "host:port". */
+  readonly health?: string;
 }
 
 /** Reads expanded values of one section and reports problems at a key. */
@@ -215,5 +217,7 @@ export function readSettingsExtensions(r: ExtReader): SettingsExtensions {
   if (timestamps !== undefined) out.timestamps = timestamps;
   const color = read(r, 'color', oneOf<ColorMode>(['auto', 'always', 'never']));
   if (color !== undefined) out.color = color;
+  const health = read(r, 'health', parseHealthListen);
+  if (health !== undefined) out.health = health;
   return out;
 }

@@ -1,6 +1,6 @@
 // supervisord's computed values into pidone's model (model/spec.ts). Field for field the same
 // values; the decisions are where pidone's runtime differs from a daemonizing supervisord.
-import type { GroupSpec, ProgramSpec, Settings } from '../model/spec.ts';
+import type { ControlSettings, GroupSpec, ProgramSpec, Settings } from '../model/spec.ts';
 import { defaultSettings } from './defaults.ts';
 import type { SettingsExtensions } from './ini-extensions.ts';
 import type { IniGroup, IniGroupKind } from './ini-groups.ts';
@@ -104,7 +104,10 @@ export function toGroupSpec(g: IniProcessGroup): GroupSpec {
  */
 export function toSettings(sup: IniSupervisord, servers: readonly IniServer[], ext: SettingsExtensions, explicit: { umask: boolean; logfile?: boolean; pidfile?: boolean }): Settings {
   const base = defaultSettings(sup.childlogdir);
-  const control = controlSettings(servers, base.control);
+  const control: ControlSettings = {
+    ...controlSettings(servers, base.control),
+    ...(ext.health !== undefined ? { health: ext.health } : {}),
+  };
   return {
     log_format: ext.log_format ?? base.log_format,
     timestamps: ext.timestamps ?? base.timestamps,

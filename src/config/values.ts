@@ -138,3 +138,18 @@ export function parseCondition(value: unknown): Parsed<DependencyCondition> {
   }
   return fail(`expected ${CONDITIONS.join(' | ')}, got ${describe(value)}`);
 }
+
+/**
+ * The health listener's address: `8080`, `:8080` and `*:8080` mean every interface (it exists to
+ * be probed from outside the container), `127.0.0.1:8080` or `[::1]:8080` one address.
+ * Normalized to "host:port" with host "*" for every interface.
+ */
+export function parseHealthListen(value: unknown): Parsed<string> {
+  const m = /^(?:(\[[^\]]+\]|[^:]*):)?(\d+)$/.exec(String(value ?? '').trim());
+  const port = Number(m?.[2]);
+  if ((typeof value !== 'string' && typeof value !== 'number') || !m || !(port >= 1 && port <= 65535)) {
+    return fail(`expected a port (8080), :port or host:port (127.0.0.1:8080), got ${describe(value)}`);
+  }
+  const host = m[1] === undefined || m[1] === '' ? '*' : m[1];
+  return ok(`${host}:${port}`);
+}

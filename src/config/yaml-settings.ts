@@ -2,7 +2,7 @@
 import { isAbsolute, join, dirname } from 'node:path';
 import type { ColorMode, ControlSettings, LogFormat, Settings } from '../model/spec.ts';
 import { checkKeys, entries, parsed, plain, report, scalar, source, text, type Ctx, type Field } from './yaml-nodes.ts';
-import { describe, parseBoolean, parseDuration, parseOctal, type Parsed } from './values.ts';
+import { describe, parseBoolean, parseDuration, parseHealthListen, parseOctal, type Parsed } from './values.ts';
 
 const oneOf = <T extends string>(values: readonly T[], aliases: Readonly<Record<string, T>> = {}) =>
   (v: unknown): Parsed<T> => {
@@ -16,7 +16,7 @@ const LOG_FORMATS: readonly LogFormat[] = ['prefix', 'json', 'raw'];
 const COLORS: readonly ColorMode[] = ['auto', 'always', 'never'];
 const MIN_TOKEN = 16;
 const SETTINGS_KEYS = ['log_format', 'timestamps', 'color', 'shutdown_timeout', 'control'];
-const CONTROL_KEYS = ['socket', 'socket_mode', 'tcp', 'username', 'password', 'token'];
+const CONTROL_KEYS = ['socket', 'socket_mode', 'tcp', 'username', 'password', 'token', 'health'];
 
 /** Reads `settings:` over the defaults. */
 export function readSettings(ctx: Ctx, f: Field, defaults: Settings): Settings {
@@ -52,6 +52,7 @@ function readControl(ctx: Ctx, f: Field, defaults: ControlSettings): ControlSett
     }
     if (x.key === 'socket_mode') c.socket_mode = parsed(ctx, x, (v) => parseOctal(v, source(ctx, x))) ?? c.socket_mode;
     if (x.key === 'tcp') c.tcp = readListen(ctx, x) ?? c.tcp;
+    if (x.key === 'health') c.health = plain(ctx, x.node) === null ? null : parsed(ctx, x, parseHealthListen) ?? c.health;
     if (x.key === 'username' || x.key === 'password' || x.key === 'token') {
       const v = plain(ctx, x.node) === null ? null : text(ctx, x);
       if (v !== undefined) c[x.key] = v === '' ? null : v;

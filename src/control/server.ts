@@ -10,12 +10,14 @@ import { Actions } from './actions.ts';
 import { handleApi } from './api.ts';
 import { type Credentials, authorized, hasCredentials, socketCredentials, tcpCredentials } from './auth.ts';
 import type { ControlContext } from './context.ts';
+import type { ControlSettings } from '../model/spec.ts';
 import { GroupOps } from './groups.ts';
+import { listenHealth, serveProbe } from './health-listener.ts';
 import { BodyTooLarge, decodeSegment, parseTarget, readBody, sendError, sendText } from './http-util.ts';
 import { Logs, MAIN_LOG } from './logs.ts';
-import { ExitCounter, renderMetrics } from './metrics.ts';
+import { ExitCounter } from './metrics.ts';
 import { asFault, invoke } from './rpc.ts';
-import { listenTcp, listenUnix, parseListen } from './socket.ts';
+import { SocketInUse, listenTcp, listenUnix, parseListen, socketFailure } from './socket.ts';
 import { Streams } from './streams.ts';
 import { RestartAll } from './restart-all.ts';
 import { findProcess, programsResponse } from './views.ts';
@@ -63,12 +65,36 @@ export class ControlServer {
     return `unix://${this.#opts.socket}`;
   }
 
-  /** Binds the socket (fails when another live server owns it) and the TCP listener if configured. */
+  /**
+   * Binds the socket, the TCP listener and the health listener that are configured. Rejects only
+   * when another live server owns the socket (SocketInUse); a socket that cannot be made (a
+   * read-only root filesystem) is reported once, and pidone supervises without it.
+   */
   async start(): Promise<void> {
     const settings = this.#ctx.config.current().settings.control;
     const unix = this.#server('unix', socketCredentials(settings));
-    this.#unlink = await listenUnix(unix, this.#opts.socket, settings.socket_mode, this.#ctx.pid, (m) => this.#ctx.sink.event('info', m));
-    fdReserve.hold(); // the last descriptors, for control connections at the limit (io/fd-reserve.ts)
+    try {
+      this.#unlink = await listenUnix(unix, this.#opts.socket, settings.socket_mode, this.#ctx.pid, (m) => this.#ctx.sink.event('info', m));
+      fdReserve.hold(); // the last descriptors, for control connections at the limit (io/fd-reserve.ts)
+    } catch (err) {
+      if (err instanceof SocketInUse) throw err;
+      this.#servers.splice(this.#servers.indexOf(unix), 1);
+      this.#ctx.sink.event('warn', socketFailure(this.#opts.socket, err));
+    }
+    await this.#startTcp(settings);
+    if (settings.health) await this.#startHealth(settings.health);
+  }
+
+  async #startHealth(at: string): Promise<void> {
+    try {
+      this.#servers.push(await listenHealth(at, this.#ctx, this.#exits));
+      this.#ctx.sink.event('info', `control: health listener on http://${at} (/healthz /readyz /metrics; no authentication)`);
+    } catch (err) {
+      this.#ctx.sink.event('error', `control: NOT listening for health probes on ${at}: ${(err as Error).message}`);
+    }
+  }
+
+  async #startTcp(settings: ControlSettings): Promise<void> {
     if (settings.tcp === null) return;
     const at = parseListen(settings.tcp);
     const creds = tcpCredentials(settings);
@@ -158,12 +184,8 @@ export class ControlServer {
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `use GET for ${path}`);
     if (path === '/' || path === '/index.html') return this.#guard.page(res);
     if (path === '/tail.html') return this.#tailPage(res, url.query);
-    if (path === '/healthz' || path === '/ok.html') return sendText(res, 200, path === '/ok.html' ? 'OK' : 'ok\n');
-    if (path === '/readyz') return this.#readyz(res);
-    if (path === '/metrics') {
-      const body = renderMetrics(this.#ctx.supervisor.snapshot(), this.#exits, this.#ctx.startedAt);
-      return sendText(res, 200, body, 'text/plain; version=0.0.4; charset=utf-8');
-    }
+    if (path === '/ok.html') return sendText(res, 200, 'OK');
+    if (serveProbe(res, path, this.#ctx, this.#exits)) return;
     if (path === '/mainlogtail') return this.#streams.followLog(res, this.#ctx, MAIN_LOG, 'stdout', this.#logs.last(MAIN_LOG, 'stdout', 1024), false);
     const tail = /^\/logtail\/([^/]+)(?:\/(stdout|stderr))?$/.exec(path);
     if (tail) {
@@ -187,14 +209,6 @@ export class ControlServer {
     const limit = tailLimit(q.get('limit'));
     const spec = name === null ? undefined : findProcess(this.#ctx, name);
     sendTailPage(res, name, spec === undefined ? null : this.#logs.last(spec.name, 'stdout', limit).toString('utf8'), limit);
-  }
-
-  #readyz(res: ServerResponse): void {
-    const view = programsResponse(this.#ctx);
-    if (view.ready) return sendText(res, 200, 'ready\n');
-    const reasons = view.pidone.phase !== 'running' ? [`pidone is ${view.pidone.phase}`] : [];
-    for (const p of view.programs) if (!p.healthy) reasons.push(`${p.namespec}: ${p.problem}`);
-    sendText(res, 503, `not ready\n${reasons.join('\n')}\n`);
   }
 
   async #rpc(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -39,6 +39,27 @@ export function discoverSocket(env: Env, uid: number): string {
   return socketCandidates(env, uid).find((p) => existsSync(p)) ?? defaultSocketPath(env, uid);
 }
 
+/** Another live server answers on the socket path: a second pidone must not take it over. */
+export class SocketInUse extends Error {}
+
+/**
+ * The one warning for a socket that cannot be made (no writable directory: a read-only root
+ * filesystem, a non-root user): what is lost and how to get it back.
+ */
+export function socketFailure(path: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  // libuv reports a missing directory as EACCES too.
+  const why = e.code === 'EROFS' ? 'read-only file system' : e.code === 'EACCES' ? 'permission denied, or no such directory'
+    : e.code === 'ENOENT' ? 'no such directory' : e.message;
+  // Docker's `--tmpfs /run` is root's (mode 755): a non-root user needs it mounted as theirs.
+  const uid = process.geteuid?.() ?? 0;
+  const tmpfs = uid === 0 ? 'docker run --tmpfs /run' : `docker run --tmpfs /run:uid=${uid} (a plain --tmpfs /run is root's)`;
+  return `control: cannot create the control socket ${path} (${why}); pidone goes on supervising, `
+    + 'but `pidone status`, supervisorctl and the web page cannot reach it. To fix: give it a writable '
+    + `directory (${tmpfs}, a Kubernetes emptyDir on /run), or choose a writable path with `
+    + 'settings.control.socket ([unix_http_server] file=)';
+}
+
 /** Resolves true when something accepts connections on the unix socket at path. */
 function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -70,7 +91,7 @@ function listen(server: Server, target: string | { host: string; port: number })
 export async function listenUnix(server: Server, path: string, mode: number, pid: number, log: (m: string) => void): Promise<() => void> {
   if (existsSync(path)) {
     if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket; remove it or choose another control socket`);
-    if (await socketAnswers(path)) throw new Error(`another program is already listening on ${path} (another pidone?); stop it or choose another control socket`);
+    if (await socketAnswers(path)) throw new SocketInUse(`another program is already listening on ${path} (another pidone?); stop it or choose another control socket`);
     log(`unlinking stale socket ${path}`);
     unlinkSync(path);
   }

@@ -32,6 +32,14 @@ export interface Addon {
   pipe(): [number, number];
   /** Installs a handler for these (real-time) signals; fn runs on the main thread. */
   watchSignals(signals: readonly number[], fn: (signal: number) => void): void;
+  /**
+   * For these fault signals (ILL, BUS, FPE, SEGV): one sent with kill(2)/sigqueue/tgkill goes to
+   * watchSignals' fn; a real fault goes to the handler installed before, or kills pidone. Call
+   * after watchSignals.
+   */
+  watchSentFaults(signals: readonly number[]): void;
+  /** prctl(PR_SET_PDEATHSIG): pidone gets `signal` when its parent dies. */
+  setParentDeathSignal(signal: number): void;
   /** Binds a unix datagram socket at path; fn gets each message (sd_notify). Returns close(). */
   notifySocket(path: string, fn: (message: string) => void): () => void;
   readonly constants: { readonly SIGRTMIN: number; readonly SIGRTMAX: number };

@@ -1,8 +1,8 @@
-// The processes still alive under pidone when it is about to exit: asked to stop (SIGTERM,
-// and SIGCONT so a stopped one can act on it), given a grace period, then SIGKILLed. Exiting
-// without this would let the kernel SIGKILL them mid-clean-up when PID 1 exits.
+// The processes still under pidone when it is about to exit: asked to stop (SIGTERM, and
+// SIGCONT so a stopped one can act on it), given a grace period, then SIGKILLed, and every one
+// reaped. Exiting without this would let the kernel SIGKILL them mid-clean-up when PID 1 exits.
 import type { Addon } from './addon.ts';
-import { descendantsOf } from './proc-tree.ts';
+import { subtreeOf } from './proc-tree.ts';
 import type { Reaper } from './reaper.ts';
 
 export interface LeftoverLog {
@@ -19,31 +19,55 @@ export function trySignal(pid: number, signal: number | string): void {
   }
 }
 
-/** Resolves once nothing is left under selfPid (or graceMs + 1 s have passed). */
+// How often to look again when all that is left are zombies pidone cannot reap itself (a
+// child libuv owns, which libuv reaps on its own turn): rare, and bounded by the timers.
+const ZOMBIE_RECHECK_MS = 10;
+
+/**
+ * Resolves once nothing is left under selfPid, alive or unreaped (or graceMs + 1 s have
+ * passed). graceMs 0 is tini's behaviour: reap what has already exited, signal nobody, resolve.
+ */
 export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, graceMs: number, log: LeftoverLog): Promise<void> {
-  const alive = (): number[] => descendantsOf(selfPid, addon.procTable());
-  reaper.reapNow();
-  const left = alive();
-  if (left.length === 0) return Promise.resolve();
-  log.info(`${left.length} process(es) left behind: sending SIGTERM, SIGKILL in ${graceMs} ms`);
-  for (const pid of left) {
-    trySignal(pid, 'SIGTERM');
-    trySignal(pid, 'SIGCONT');
+  // Reap, then look: a process that died after the reap is a zombie in the table, so it still
+  // counts as left, and its SIGCHLD (already on its way) brings us back here.
+  const look = (): { live: number[]; zombies: number[] } => {
+    reaper.reapNow();
+    return subtreeOf(selfPid, addon.procTable());
+  };
+  const first = look();
+  if (graceMs <= 0) {
+    if (first.live.length > 0) log.info(`${first.live.length} process(es) left behind; --grace 0: not signalling them`);
+    return Promise.resolve();
+  }
+  if (first.live.length === 0 && first.zombies.length === 0) return Promise.resolve();
+  if (first.live.length > 0) {
+    log.info(`${first.live.length} process(es) left behind: sending SIGTERM, SIGKILL in ${graceMs} ms`);
+    for (const pid of first.live) {
+      trySignal(pid, 'SIGTERM');
+      trySignal(pid, 'SIGCONT');
+    }
   }
   return new Promise((resolve) => {
     let last: NodeJS.Timeout | null = null;
+    let recheck: NodeJS.Timeout | null = null;
     const finish = (): void => {
       process.off('SIGCHLD', onChild);
       clearTimeout(kill);
       if (last) clearTimeout(last);
+      if (recheck) clearTimeout(recheck);
       resolve();
     };
     const onChild = (): void => {
-      reaper.reapNow();
-      if (alive().length === 0) finish();
+      if (recheck) clearTimeout(recheck);
+      recheck = null;
+      let left = look();
+      // A zombie with no live process between it and pidone is pidone's child: reap it now.
+      for (let i = 0; i < 3 && left.live.length === 0 && left.zombies.length > 0; i++) left = look();
+      if (left.live.length === 0 && left.zombies.length === 0) return finish();
+      if (left.live.length === 0) recheck = setTimeout(onChild, ZOMBIE_RECHECK_MS);
     };
     const kill = setTimeout(() => {
-      const stubborn = alive();
+      const stubborn = look().live;
       if (stubborn.length > 0) log.warn(`killing ${stubborn.length} process(es) that outlived the grace period: ${stubborn.join(' ')}`);
       for (const pid of stubborn) trySignal(pid, 'SIGKILL');
       // Something stuck in uninterruptible sleep cannot hold the exit hostage forever.

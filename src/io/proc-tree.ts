@@ -1,7 +1,7 @@
-// Who is still alive under pidone, from one read of /proc (through the addon).
+// Who is still under pidone, from one read of /proc (through the addon).
 
-/** Pids of every live (non-zombie) process descended from root, root excluded. */
-export function descendantsOf(root: number, table: Int32Array): number[] {
+/** Every process descended from root (root excluded), split into live ones and zombies. */
+export function subtreeOf(root: number, table: Int32Array): { live: number[]; zombies: number[] } {
   const children = new Map<number, number[]>();
   const zombie = new Set<number>();
   for (let i = 0; i < table.length; i += 3) {
@@ -12,12 +12,18 @@ export function descendantsOf(root: number, table: Int32Array): number[] {
     if (list) list.push(pid);
     else children.set(ppid, [pid]);
   }
-  const out: number[] = [];
+  const live: number[] = [];
+  const zombies: number[] = [];
   const stack = [...(children.get(root) ?? [])];
   while (stack.length > 0) {
     const pid = stack.pop()!;
-    if (!zombie.has(pid)) out.push(pid);
+    (zombie.has(pid) ? zombies : live).push(pid);
     for (const child of children.get(pid) ?? []) stack.push(child);
   }
-  return out;
+  return { live, zombies };
+}
+
+/** Pids of every live (non-zombie) process descended from root, root excluded. */
+export function descendantsOf(root: number, table: Int32Array): number[] {
+  return subtreeOf(root, table).live;
 }

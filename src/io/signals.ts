@@ -24,12 +24,18 @@ export function signalName(num: number, rtmin = 34, rtmax = 64): string {
 }
 
 /**
- * Signals pidone forwards to its child in single mode: every standard signal Node can catch,
- * except SIGCHLD (pidone's own: it reaps) and the four hardware-fault signals (SEGV, BUS,
- * FPE, ILL): V8 installs its own SEGV handler for WebAssembly bounds checks, and Node warns
- * that a JS listener for a real fault cannot run safely. KILL and STOP cannot be caught.
+ * Signals pidone forwards to its child in single mode through Node's listeners: every standard
+ * signal Node can catch, except SIGCHLD (pidone's own: it reaps) and the four hardware-fault
+ * signals, which the addon watches instead (FAULT_SIGNALS). KILL and STOP cannot be caught.
  */
 export const FORWARDED_SIGNALS: readonly string[] = [
   'HUP', 'INT', 'QUIT', 'TRAP', 'ABRT', 'USR1', 'USR2', 'PIPE', 'ALRM', 'TERM', 'STKFLT', 'CONT',
   'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS',
 ].filter((name) => byName[`SIG${name}`] !== undefined);
+
+/**
+ * The hardware-fault signals. A real fault must crash pidone (and V8 handles SEGV itself for
+ * WebAssembly bounds checks), so no JS listener may take them; the addon forwards only those
+ * sent with kill(2) (si_code SI_USER and kin) and passes real faults on.
+ */
+export const FAULT_SIGNALS: readonly string[] = ['ILL', 'BUS', 'FPE', 'SEGV'];

@@ -167,6 +167,11 @@ export interface ControlSettings {
    */
   readonly socket_username?: string | null;
   readonly socket_password?: string | null;
+  /**
+   * "host:port" of the unauthenticated, read-only health listener (/healthz, /readyz, /metrics
+   * only); host "*" = every interface; absent or null = none.
+   */
+  readonly health?: string | null;
 }
 
 export interface Settings {

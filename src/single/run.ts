@@ -10,7 +10,7 @@ import { resolveExecutable } from '../io/executable.ts';
 import { drainLeftovers, trySignal } from '../io/leftovers.ts';
 import { descendantsOf } from '../io/proc-tree.ts';
 import { Reaper } from '../io/reaper.ts';
-import { FORWARDED_SIGNALS, signalName, signalNumber } from '../io/signals.ts';
+import { FAULT_SIGNALS, FORWARDED_SIGNALS, signalName, signalNumber } from '../io/signals.ts';
 import type { Logger } from './logger.ts';
 
 export interface SingleOptions {
@@ -24,6 +24,10 @@ export interface SingleOptions {
   readonly zeroCodes: ReadonlySet<number>;
   /** Milliseconds the left-behind processes get between SIGTERM and SIGKILL. */
   readonly graceMs: number;
+  /** -p: the signal pidone asks for when its parent dies; null: none. */
+  readonly parentDeathSignal: number | null;
+  /** -w: warn about every orphan reaped. */
+  readonly warnOnReap: boolean;
 }
 
 export interface SingleHost {
@@ -53,6 +57,18 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
     }
   }
 
+  if (opts.parentDeathSignal !== null) {
+    if (!addon) log.warn(`cannot honour -p ${signalName(opts.parentDeathSignal)} without the native addon`);
+    else {
+      try {
+        addon.setParentDeathSignal(opts.parentDeathSignal);
+        log.debug(`SIG${signalName(opts.parentDeathSignal)} when the parent dies`);
+      } catch (err) {
+        log.warn(`cannot set the parent-death signal (${(err as Error).message})`);
+      }
+    }
+  }
+
   const resolved = resolveExecutable(opts.program, host.env.PATH);
   if (!resolved.ok) {
     log.error(`cannot run ${resolved.message}`);
@@ -62,7 +78,10 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
 
   let child = 0;
   let draining = false;
-  const reaper = addon ? new Reaper(addon, (pid, status) => log.debug(`reaped orphan ${pid} (${describe(status)})`)) : null;
+  const reaper = addon ? new Reaper(addon, (pid, status) => {
+    if (opts.warnOnReap) log.warn(`reaped zombie process ${pid} (${describe(status)})`);
+    else log.debug(`reaped orphan ${pid} (${describe(status)})`);
+  }) : null;
 
   const deliver = (signal: string): void => {
     if (draining) {
@@ -79,6 +98,9 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
     const rt: number[] = [];
     for (let s = SIGRTMIN; s <= SIGRTMAX; s++) rt.push(s);
     addon.watchSignals(rt, (num) => deliver(String(num)));
+    // ILL, BUS, FPE and SEGV sent with kill(2) (the addon tells them from real faults, which
+    // still crash pidone as they must): forwarded like the rest.
+    addon.watchSentFaults(FAULT_SIGNALS.map((name) => signalNumber(name)!));
   }
 
   const finish = (status: ExitStatus): void => {
