@@ -8,7 +8,7 @@ import type { ReloadOutcome } from '../control/protocol.ts';
 import { ControlServer } from '../control/server.ts';
 import { defaultSocketPath } from '../control/socket.ts';
 import { describeEvent, eventLevel, type SupervisorEvent } from '../core/events.ts';
-import { Supervisor } from '../core/supervisor.ts';
+import { KILL_GRACE_MS, Supervisor } from '../core/supervisor.ts';
 import type { Model } from '../model/spec.ts';
 import type { AddonLoad } from '../io/addon.ts';
 import { systemClock } from '../io/clock.ts';
@@ -93,11 +93,13 @@ export function runDaemon(file: string, host: DaemonHost): void {
   const prober = new ProcessProber(sink, probeCommandRunner(deps), notify.watch);
 
   let finishing = false;
+  let shutdownAt: number | null = null;
   const bus = new EventBus(); // the control plane's view of the events
   const report = (e: SupervisorEvent): void => {
     bus.emit(e);
     const level = eventLevel(e);
     if (e.type === 'removed') sink.removeProgram(e.name);
+    if (e.type === 'shutdown') shutdownAt ??= Date.now();
     if (e.type === 'finished') {
       // The closing line, with the final states, is printed once everything is gone.
       if (!finishing) {
@@ -114,10 +116,20 @@ export function runDaemon(file: string, host: DaemonHost): void {
   const finish = async (code: number, reason: string): Promise<void> => {
     control.close();
     const states = supervisor.snapshot().map((p) => `${p.name} ${p.statename}${p.exitstatus !== null && p.statename === 'EXITED' ? ` (${p.exitstatus})` : ''}`);
-    await drainLeftovers(addon, reaper, host.pid, host.graceMs, {
+    // What programs left behind gets the grace period, but within the shutdown's bound
+    // (shutdown_timeout + the kill grace): once that is spent, SIGKILL at once.
+    const timeout = current.settings.shutdown_timeout;
+    const left = shutdownAt === null || timeout <= 0 ? Infinity : shutdownAt + timeout * 1000 + KILL_GRACE_MS - Date.now();
+    const grace = Math.max(0, Math.min(host.graceMs, left));
+    const drained = await drainLeftovers(addon, reaper, host.pid, grace, {
       info: (m) => sink.event('info', m),
       warn: (m) => sink.event('warn', m),
-    });
+    }, host.graceMs > 0 && grace === 0);
+    // Something had to be SIGKILLed: not everything stopped as expected (the exit-code table's 1).
+    if (drained.killed > 0 && code === 0) {
+      code = 1;
+      reason = `${reason}; had to SIGKILL ${drained.killed} process(es) left behind`;
+    }
     sink.event(code === 0 ? 'info' : 'warn', `exiting with code ${code}: ${reason}; final states: ${states.join(', ') || 'no programs'}`, { exitCode: code });
     notify.close();
     removePidfile();

@@ -23,11 +23,17 @@ export function trySignal(pid: number, signal: number | string): void {
 // child libuv owns, which libuv reaps on its own turn): rare, and bounded by the timers.
 const ZOMBIE_RECHECK_MS = 10;
 
+/** What draining did: how many processes it had to SIGKILL (they outlived the grace period). */
+export interface Drained {
+  readonly killed: number;
+}
+
 /**
  * Resolves once nothing is left under selfPid, alive or unreaped (or graceMs + 1 s have
- * passed). graceMs 0 is tini's behaviour: reap what has already exited, signal nobody, resolve.
+ * passed). graceMs 0 is tini's behaviour: reap what has already exited, signal nobody, resolve;
+ * `killNow` (a shutdown whose time is up) SIGKILLs what is left at once instead.
  */
-export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, graceMs: number, log: LeftoverLog): Promise<void> {
+export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, graceMs: number, log: LeftoverLog, killNow = false): Promise<Drained> {
   // Reap, then look: a process that died after the reap is a zombie in the table, so it still
   // counts as left, and its SIGCHLD (already on its way) brings us back here.
   const look = (): { live: number[]; zombies: number[] } => {
@@ -35,12 +41,12 @@ export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, gr
     return subtreeOf(selfPid, addon.procTable());
   };
   const first = look();
-  if (graceMs <= 0) {
+  if (graceMs <= 0 && !killNow) {
     if (first.live.length > 0) log.info(`${first.live.length} process(es) left behind; --grace 0: not signalling them`);
-    return Promise.resolve();
+    return Promise.resolve({ killed: 0 });
   }
-  if (first.live.length === 0 && first.zombies.length === 0) return Promise.resolve();
-  if (first.live.length > 0) {
+  if (first.live.length === 0 && first.zombies.length === 0) return Promise.resolve({ killed: 0 });
+  if (first.live.length > 0 && !killNow) {
     log.info(`${first.live.length} process(es) left behind: sending SIGTERM, SIGKILL in ${graceMs} ms`);
     for (const pid of first.live) {
       trySignal(pid, 'SIGTERM');
@@ -50,12 +56,13 @@ export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, gr
   return new Promise((resolve) => {
     let last: NodeJS.Timeout | null = null;
     let recheck: NodeJS.Timeout | null = null;
+    let killed = 0;
     const finish = (): void => {
       process.off('SIGCHLD', onChild);
       clearTimeout(kill);
       if (last) clearTimeout(last);
       if (recheck) clearTimeout(recheck);
-      resolve();
+      resolve({ killed });
     };
     const onChild = (): void => {
       if (recheck) clearTimeout(recheck);
@@ -68,11 +75,12 @@ export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, gr
     };
     const kill = setTimeout(() => {
       const stubborn = look().live;
-      if (stubborn.length > 0) log.warn(`killing ${stubborn.length} process(es) that outlived the grace period: ${stubborn.join(' ')}`);
+      if (stubborn.length > 0) log.warn(`killing ${stubborn.length} process(es) that ${killNow ? 'are left when the shutdown\'s time is up' : 'outlived the grace period'}: ${stubborn.join(' ')}`);
+      killed = stubborn.length;
       for (const pid of stubborn) trySignal(pid, 'SIGKILL');
       // Something stuck in uninterruptible sleep cannot hold the exit hostage forever.
       last = setTimeout(finish, 1000);
-    }, graceMs);
+    }, killNow ? 0 : graceMs);
     process.on('SIGCHLD', onChild);
     onChild();
   });
