@@ -1,7 +1,6 @@
 // The entry point, and the only module that reads argv, the environment and process state:
 // it picks the mode and hands each one what it needs.
-import { existsSync, realpathSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, fstatSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { USAGE, parseArgs } from './cli/args.ts';
 import { loadAddon } from './io/addon.ts';
@@ -14,6 +13,21 @@ function addonCandidates(): string[] {
   const here = dirname(script);
   const list = [join(here, 'pidone.node'), join(here, '..', 'native', 'build', 'Release', 'pidone.node')];
   return process.env.PIDONE_ADDON ? [process.env.PIDONE_ADDON, ...list] : list;
+}
+
+/**
+ * Whether fd is a terminal: a character device other than the memory devices (/dev/null and
+ * friends, major 1). Not process.stdin/stdout.isTTY: those build a stream (4 ms of a 60 ms
+ * start) and make a stdout pipe non-blocking for everyone who shares it. A false positive only
+ * means a tcsetpgrp() that fails with ENOTTY, or colours with `color: auto`.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isCharacterDevice() && ((st.rdev >> 8) & 0xfff) !== 1;
+  } catch {
+    return false;
+  }
 }
 
 // Supervisor mode, check and the client come from ./lazy.ts, imported on demand: single mode,
@@ -38,14 +52,14 @@ async function main(): Promise<void> {
           pid: process.pid,
           env: process.env,
           addon: loadAddon(addonCandidates()),
-          stdinIsTTY: process.stdin.isTTY === true,
+          stdinIsTTY: isTerminal(0),
           log: stderrLogger(inv.common.verbosity),
           exit: (code) => process.exit(code),
         },
       );
       return;
     case 'check': {
-      const { runCheck } = await import('./lazy.ts');
+      const { hostname, runCheck } = await import('./lazy.ts');
       process.exitCode = runCheck(inv.args, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
@@ -57,7 +71,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'supervisor': {
-      const { configCandidates, discoverConfig, runDaemon } = await import('./lazy.ts');
+      const { configCandidates, discoverConfig, hostname, runDaemon } = await import('./lazy.ts');
       const opts = { cwd: process.cwd(), env: process.env, argv0: process.argv[1] ?? 'pidone', exists: existsSync };
       const file = inv.configFile ?? discoverConfig(opts);
       if (file === null) {
@@ -71,7 +85,7 @@ async function main(): Promise<void> {
         env: process.env,
         cwd: process.cwd(),
         hostname: hostname(),
-        stdoutIsTTY: process.stdout.isTTY === true,
+        stdoutIsTTY: isTerminal(1),
         addon: loadAddon(addonCandidates()),
         verbosity: inv.common.verbosity,
         graceMs: inv.common.graceMs,
