@@ -115,9 +115,10 @@ export function runDaemon(file: string, host: DaemonHost): void {
       info: (m) => sink.event('info', m),
       warn: (m) => sink.event('warn', m),
     });
-    sink.event(code === 0 ? 'info' : 'warn', `exiting with code ${code}: ${reason}; final states: ${states.join(', ') || 'no programs'}`, { exitCode: code });
     notify.close();
-    await sink.close();
+    // The final line goes through close(): after every line the programs wrote, within
+    // FINAL_FLUSH_MS; if output was lost, stderr says how much, then gets the final line.
+    await sink.close({ last: { level: code === 0 ? 'info' : 'warn', message: `exiting with code ${code}: ${reason}; final states: ${states.join(', ') || 'no programs'}`, fields: { exitCode: code } } });
     host.exit(code);
   };
 

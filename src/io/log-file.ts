@@ -15,6 +15,8 @@
 // O_APPEND and never rotated or sized, so there is no lseek and no "Illegal seek" (supervisord
 // issues #1078, #1224). reopen() (SIGUSR2) closes and reopens the path, for external logrotate.
 // A target that fails to open is reported once and its data dropped until the next reopen().
+// Write failures (ENOSPC, EIO) are reported once, then counted: a summary follows at most once
+// a minute while they go on, once the file takes writes again, and at close (lost()).
 import { constants } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 
@@ -27,22 +29,43 @@ export interface LogFileSpec {
 }
 
 export interface LogFileOptions extends LogFileSpec {
-  /** Reports a problem (open, write or rotation failure) once per occurrence. */
-  readonly onError: (message: string) => void;
+  /** Reports a problem (open, write or rotation failure), or (warn) a summary of what it cost. */
+  readonly onError: (message: string, level?: 'error' | 'warn') => void;
   /** write() returns false once this many bytes wait; onDrain fires at half of it. */
   readonly highWaterMark?: number;
   readonly onDrain?: () => void;
 }
 
 const NL = 10;
+/** While writes keep failing, at most one summary line per this many ms. */
+export const LOSS_REPORT_MS = 60_000;
 const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
+
+/** Output a file did not get: bytes and lines (newlines), and why. */
+export interface Loss {
+  readonly bytes: number;
+  readonly lines: number;
+  readonly reason: string;
+}
+
+interface Failing {
+  reason: string;
+  /** Lost since the last summary, and in all. */
+  bytes: number;
+  lines: number;
+  writes: number;
+  totalBytes: number;
+  totalLines: number;
+  since: number;
+  reportedAt: number;
+}
 
 /** One log file target: ordered async appends, rotation, reopen. */
 export class LogFile {
   readonly path: string;
   private readonly maxbytes: number;
   private readonly backups: number;
-  private readonly onError: (message: string) => void;
+  private readonly onError: (message: string, level?: 'error' | 'warn') => void;
   private readonly onDrain: () => void;
   private readonly hwm: number;
   private fh: FileHandle | null = null;
@@ -58,14 +81,25 @@ export class LogFile {
   private closed = false;
   private needDrain = false;
   private idleWaiters: (() => void)[] = [];
+  /** Write failures going on, counted (ENOSPC and friends). */
+  private failing: Failing | null = null;
+  /** Lost for good: failed writes already summarised, data dropped while unopened or abandoned. */
+  private lostBytes = 0;
+  private lostLines = 0;
+  private lostReason = '';
+  private abandoned = false;
+  /** Bytes of the batch in writeBatch() that reached the file. */
+  private batchWritten = 0;
+  private readonly now: () => number;
 
-  constructor(opts: LogFileOptions) {
+  constructor(opts: LogFileOptions & { readonly now?: () => number }) {
     this.path = opts.path;
     this.maxbytes = Math.max(0, opts.maxbytes);
     this.backups = Math.max(0, opts.backups);
     this.onError = opts.onError;
     this.onDrain = opts.onDrain ?? (() => {});
     this.hwm = opts.highWaterMark ?? 1024 * 1024;
+    this.now = opts.now ?? Date.now;
   }
 
   /** Bytes waiting or being written. */
@@ -75,7 +109,12 @@ export class LogFile {
 
   /** Queues bytes (not to be modified afterwards); false means "congested until onDrain". */
   write(buf: Buffer): boolean {
-    if (this.closed || this.failed || buf.length === 0) return true;
+    if (buf.length === 0) return true;
+    if (this.abandoned || this.failed) {
+      this.drop([buf], this.abandoned ? this.lostReason : 'the file could not be opened');
+      return true;
+    }
+    if (this.closed) return true;
     this.queue.push(buf);
     this.queued += buf.length;
     void this.pump();
@@ -107,6 +146,29 @@ export class LogFile {
     await this.closeFd();
   }
 
+  /**
+   * Gives up on what is queued (the file is too slow for the final flush deadline): it counts
+   * as lost, and so does everything written from now on. A write in progress is left to finish.
+   */
+  abandon(reason: string): void {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    this.lostReason = reason;
+    const queue = this.queue;
+    this.queue = [];
+    this.queued = 0;
+    this.drop(queue, reason);
+    this.settle();
+  }
+
+  /** Everything this file did not get so far, or null: failed writes, and what was dropped. */
+  lost(): Loss | null {
+    const f = this.failing;
+    const bytes = this.lostBytes + (f?.totalBytes ?? 0);
+    if (bytes === 0) return null;
+    return { bytes, lines: this.lostLines + (f?.totalLines ?? 0), reason: f?.reason ?? this.lostReason };
+  }
+
   private async pump(): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -117,7 +179,10 @@ export class LogFile {
           await this.closeFd();
         }
         if (this.fh === null && !(await this.openFd(false))) {
-          this.drop();
+          const queue = this.queue;
+          this.queue = [];
+          this.queued = 0;
+          this.drop(queue, 'the file could not be opened');
           break;
         }
         const bufs = this.queue;
@@ -137,36 +202,92 @@ export class LogFile {
   }
 
   private async writeBatch(bufs: Buffer[], len: number): Promise<void> {
+    this.batchWritten = 0;
     try {
-      if (!this.rotates || this.size + len <= this.maxbytes) {
-        await writeAll(this.fh!, bufs);
-        this.size += len;
-        return;
-      }
-      let data = bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs, len);
-      while (data.length > 0 && this.fh !== null) {
-        const room = this.maxbytes - this.size;
-        if (data.length <= room) {
-          await writeAll(this.fh, [data]);
-          this.size += data.length;
-          return;
-        }
-        let cut = room > 0 ? data.lastIndexOf(NL, room - 1) + 1 : 0;
-        if (cut === 0) {
-          if (this.size > 0) {
-            await this.rotate();
-            continue;
-          }
-          cut = room; // one line longer than the whole file: cut it at the limit
-        }
-        await writeAll(this.fh, [data.subarray(0, cut)]);
-        this.size += cut;
-        data = data.subarray(cut);
-        await this.rotate();
-      }
+      await this.writeRotating(bufs, len);
+      if (this.failing !== null) this.recovered();
     } catch (err) {
-      this.onError(`cannot write log file ${this.path} (${errText(err)}); output lost`);
+      this.writeFailed(bufs, this.batchWritten, errText(err));
     }
+  }
+
+  private async writeRotating(bufs: Buffer[], len: number): Promise<void> {
+    if (!this.rotates || this.size + len <= this.maxbytes) return this.writeAll(bufs);
+    let data = bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs, len);
+    while (data.length > 0 && this.fh !== null) {
+      const room = this.maxbytes - this.size;
+      if (data.length <= room) return this.writeAll([data]);
+      let cut = room > 0 ? data.lastIndexOf(NL, room - 1) + 1 : 0;
+      if (cut === 0) {
+        if (this.size > 0) {
+          await this.rotate();
+          continue;
+        }
+        cut = room; // one line longer than the whole file: cut it at the limit
+      }
+      await this.writeAll([data.subarray(0, cut)]);
+      data = data.subarray(cut);
+      await this.rotate();
+    }
+    // The fresh file could not be opened (said by openFd()).
+    if (data.length > 0) this.drop([data], 'the file could not be opened');
+  }
+
+  /** writev until every byte is out (a FIFO may take a write in parts); counts batchWritten. */
+  private async writeAll(bufs: Buffer[]): Promise<void> {
+    let rest = bufs;
+    while (rest.length > 0 && this.fh !== null) {
+      let total = 0;
+      for (const b of rest) total += b.length;
+      const { bytesWritten } = await this.fh.writev(rest);
+      this.batchWritten += bytesWritten;
+      this.size += bytesWritten;
+      if (bytesWritten >= total) return;
+      rest = unwritten(rest, bytesWritten);
+    }
+  }
+
+  /** A batch failed after `written` of its bytes: the first failure is said, the rest counted. */
+  private writeFailed(bufs: Buffer[], written: number, reason: string): void {
+    const left = unwritten(bufs, written);
+    let bytes = 0;
+    let lines = 0;
+    for (const b of left) {
+      bytes += b.length;
+      lines += newlines(b);
+    }
+    const now = this.now();
+    let f = this.failing;
+    if (f === null || f.reason !== reason) {
+      if (f !== null) this.summarise(f, now, 'then');
+      f = this.failing = { reason, bytes: 0, lines: 0, writes: 0, totalBytes: 0, totalLines: 0, since: now, reportedAt: now };
+      this.onError(`cannot write log file ${this.path} (${reason}); its output is lost meanwhile (counted, summed up at most once a minute)`);
+    }
+    f.bytes += bytes;
+    f.lines += lines;
+    f.totalBytes += bytes;
+    f.totalLines += lines;
+    f.writes++;
+    if (now - f.reportedAt >= LOSS_REPORT_MS) this.summarise(f, now, 'still failing');
+  }
+
+  private recovered(): void {
+    const f = this.failing!;
+    this.summarise(f, this.now(), 'writable again');
+    this.lostBytes += f.totalBytes;
+    this.lostLines += f.totalLines;
+    this.lostReason = f.reason;
+    this.failing = null;
+  }
+
+  private summarise(f: Failing, now: number, state: string): void {
+    if (f.writes > 0) {
+      this.onError(`log file ${this.path} ${state}: lost ${f.bytes} bytes (${f.lines} lines) in ${f.writes} failed writes since ${new Date(f.reportedAt).toISOString()} (${f.reason})`, 'warn');
+    }
+    f.bytes = 0;
+    f.lines = 0;
+    f.writes = 0;
+    f.reportedAt = now;
   }
 
   private async rotate(): Promise<void> {
@@ -202,9 +323,12 @@ export class LogFile {
     if (fh !== null) await fh.close().catch(() => {});
   }
 
-  private drop(): void {
-    this.queue = [];
-    this.queued = 0;
+  private drop(bufs: readonly Buffer[], reason: string): void {
+    for (const b of bufs) {
+      this.lostBytes += b.length;
+      this.lostLines += newlines(b);
+    }
+    if (this.failing === null) this.lostReason = reason;
   }
 
   private settle(): void {
@@ -220,20 +344,19 @@ export class LogFile {
   }
 }
 
-/** writev until every byte is out (a FIFO may take a write in parts). */
-async function writeAll(fh: FileHandle, bufs: Buffer[]): Promise<void> {
-  let rest = bufs;
-  while (rest.length > 0) {
-    let total = 0;
-    for (const b of rest) total += b.length;
-    const { bytesWritten } = await fh.writev(rest);
-    if (bytesWritten >= total) return;
-    let skip = bytesWritten;
-    let i = 0;
-    while (i < rest.length && skip >= rest[i]!.length) skip -= rest[i++]!.length;
-    rest = rest.slice(i);
-    if (rest.length > 0 && skip > 0) rest[0] = rest[0]!.subarray(skip);
-  }
+/** The parts of bufs after the first `skip` bytes. */
+function unwritten(bufs: Buffer[], skip: number): Buffer[] {
+  let i = 0;
+  while (i < bufs.length && skip >= bufs[i]!.length) skip -= bufs[i++]!.length;
+  const rest = bufs.slice(i);
+  if (rest.length > 0 && skip > 0) rest[0] = rest[0]!.subarray(skip);
+  return rest;
+}
+
+function newlines(b: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(NL); i !== -1; i = b.indexOf(NL, i + 1)) n++;
+  return n;
 }
 
 /** "ENOENT: no such file or directory" without Node's ", open '/path'" tail (the path is said already). */
