@@ -359,9 +359,9 @@ function newlines(b: Buffer): number {
   return n;
 }
 
-/** "ENOENT: no such file or directory" without Node's ", open '/path'" tail (the path is said already). */
+/** "ENOENT: no such file or directory" without Node's ", open '/path'" or ", write" tail. */
 function errText(err: unknown): string {
-  return (err as Error).message.replace(/, \w+ '.*'$/, '');
+  return (err as Error).message.replace(/, \w+( '.*')?$/, '');
 }
 
 async function renameIfExists(from: string, to: string): Promise<void> {
