@@ -3,7 +3,7 @@
 // it once behind its prefix; raw mode hands out slices of the chunk without copying.
 import { F_CONT, F_NOEOL, type LineSplitter } from './line-splitter.ts';
 import type { PrefixPair } from './prefix.ts';
-import { jsonRecord } from './json-lines.ts';
+import { isoTime, jsonRecord } from './json-lines.ts';
 
 const NL = 10;
 const NEWLINE = Buffer.from('\n');
@@ -71,8 +71,9 @@ export function pieceText(sp: LineSplitter, i: number): string {
 /** json mode: one record per piece, all in one Buffer. */
 export function jsonBatch(sp: LineSplitter, time: number, bindings: string, texts: string[]): Buffer {
   let s = '';
+  const iso = isoTime(time);
   for (let i = 0; i < sp.count; i++) {
-    s += jsonRecord(time, bindings, texts[i]!, (sp.flags[i]! & F_CONT) !== 0);
+    s += jsonRecord(iso, bindings, texts[i]!, (sp.flags[i]! & F_CONT) !== 0);
   }
   return Buffer.from(s);
 }
