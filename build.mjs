@@ -35,6 +35,24 @@ const lazyBeside = {
   },
 };
 
+// pino, as pidone uses it (a logger writing into the sink's own queue), never reaches its
+// transports (lib/transport.js, thread-stream: worker threads), its file destination
+// (sonic-boom) or worker_threads' isMainThread. Stubs keep them out of the bundle, and so keep
+// worker_threads, assert and module from loading at start-up (about 3 ms and 25 KB).
+const STUB = (what) => `module.exports = class { constructor() { throw new Error(${JSON.stringify(`pidone: ${what} is not bundled`)}); } };`;
+const pinoSlim = {
+  name: 'pino-slim',
+  setup(b) {
+    b.onResolve({ filter: /^(thread-stream|sonic-boom)$/ }, (a) => ({ path: a.path, namespace: 'pino-slim' }));
+    b.onResolve({ filter: /^\.\/(lib\/)?transport$/ }, (a) => (/[/\\]pino[/\\]/.test(a.importer) ? { path: 'transport', namespace: 'pino-slim' } : undefined));
+    b.onResolve({ filter: /^worker_threads$/ }, (a) => (/[/\\]pino[/\\]/.test(a.importer) ? { path: a.path, namespace: 'pino-slim' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'pino-slim' }, (a) => ({
+      loader: 'js',
+      contents: a.path === 'worker_threads' ? 'module.exports = { isMainThread: true };' : STUB(`pino's ${a.path}`),
+    }));
+  },
+};
+
 mkdirSync('dist', { recursive: true });
 await build({
   ...common,
@@ -44,7 +62,7 @@ await build({
   plugins: [lazyBeside],
 });
 // yaml's ES module build lets esbuild drop what pidone never calls (stringify and friends).
-await build({ ...common, entryPoints: ['src/lazy.ts'], outfile: `dist/${LAZY_FILE}`, alias: { yaml: './node_modules/yaml/browser/dist/index.js' } });
+await build({ ...common, entryPoints: ['src/lazy.ts'], outfile: `dist/${LAZY_FILE}`, alias: { yaml: './node_modules/yaml/browser/dist/index.js' }, plugins: [pinoSlim] });
 chmodSync('dist/pidone.js', 0o755);
 // The repository's package.json says "type": "module"; dist/ must load as CommonJS wherever
 // it is copied, so it carries its own.

@@ -1,6 +1,7 @@
 // The entry point, and the only module that reads argv, the environment and process state:
 // it picks the mode and hands each one what it needs.
 import { existsSync, fstatSync, realpathSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import { USAGE, parseArgs } from './cli/args.ts';
 import { loadAddon } from './io/addon.ts';
@@ -28,6 +29,16 @@ function isTerminal(fd: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The supervisor half, dist/supervisor.js (build.mjs), loaded on first use. Where Node has
+ * V8's compile cache (22.1+, in the temp dir unless NODE_COMPILE_CACHE says otherwise), the
+ * next start reads the compiled code instead of parsing 330 KB again (about 5 ms).
+ */
+function supervisorHalf(): Promise<typeof import('./lazy.ts')> {
+  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  return import('./lazy.ts');
 }
 
 // Supervisor mode, check and the client come from ./lazy.ts, imported on demand: single mode,
@@ -59,7 +70,7 @@ async function main(): Promise<void> {
       );
       return;
     case 'check': {
-      const { hostname, runCheck } = await import('./lazy.ts');
+      const { hostname, runCheck } = await supervisorHalf();
       process.exitCode = runCheck(inv.args, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
@@ -71,7 +82,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'supervisor': {
-      const { configCandidates, discoverConfig, hostname, runDaemon } = await import('./lazy.ts');
+      const { configCandidates, discoverConfig, hostname, runDaemon } = await supervisorHalf();
       const opts = { cwd: process.cwd(), env: process.env, argv0: process.argv[1] ?? 'pidone', exists: existsSync };
       const file = inv.configFile ?? discoverConfig(opts);
       if (file === null) {
