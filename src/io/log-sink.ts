@@ -74,6 +74,9 @@ class Sink implements LogSink, SinkInternals {
   /** Called by finish() once close() waits for the pipes and the last one ended. */
   private allEnded: (() => void) | null = null;
   private closing: Promise<CloseReport> | null = null;
+  /** The self ring's timestamp text, formatted once per millisecond. */
+  private ringMs = -1;
+  private ringTime = '';
 
   constructor(opts: LogSinkOptions) {
     this.format = opts.settings.log_format;
@@ -130,7 +133,11 @@ class Sink implements LogSink, SinkInternals {
 
   event(level: EventLevel, message: string, fields?: Record<string, unknown>): void {
     const time = this.now();
-    this.selfRing.push(Buffer.from(`${timestampText(time, false)}${level.toUpperCase()} ${message}\n`));
+    if (time !== this.ringMs) {
+      this.ringMs = time;
+      this.ringTime = timestampText(time, false);
+    }
+    this.selfRing.push(Buffer.from(`${this.ringTime}${level.toUpperCase()} ${message}\n`));
     for (const fn of this.subscribers.get(SELF_NAME) ?? []) safeCall(fn, 'stdout', message);
     if (this.logger !== null) {
       this.logger[level](fields ?? {}, message);
