@@ -33,7 +33,7 @@ function start(p) {
   child.on('close', (code) => {
     children.delete(child);
     if (code !== 0 && !stopping) start(p);
-    else if (children.size === 0) process.exit(0);
+    // With no child left the event loop empties and Node exits once stdout is written.
   });
 }
 

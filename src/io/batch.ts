@@ -17,10 +17,20 @@ export function prefixBatch(sp: LineSplitter, pre: PrefixPair, ts: Buffer | null
   const { bufs, starts, ends, flags } = sp;
   let o = 0;
   for (let i = 0; i < n; i++) {
-    if (ts !== null) o += ts.copy(out, o);
+    if (ts !== null) {
+      out.set(ts, o);
+      o += tl;
+    }
     const f = flags[i]!;
-    o += (f & F_CONT ? pre.cont : pre.first).copy(out, o);
-    o += bufs[i]!.copy(out, o, starts[i]!, ends[i]!);
+    out.set(f & F_CONT ? pre.cont : pre.first, o);
+    o += pl;
+    // A plain Uint8Array view and set(): Buffer#copy() and subarray() build a Buffer per call,
+    // which made this loop three times slower (one call per line).
+    const b = bufs[i]!;
+    const start = starts[i]!;
+    const len = ends[i]! - start;
+    out.set(new Uint8Array(b.buffer, b.byteOffset + start, len), o);
+    o += len;
     if (f & F_NOEOL) out[o++] = NL;
   }
   return out;
