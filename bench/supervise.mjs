@@ -49,27 +49,31 @@ if (concurrently) contenders.push(['concurrently', () => [concurrently, ...names
 const pm2 = which(join(ROOT, 'bench/node_modules/.bin/pm2-runtime'));
 if (pm2) contenders.push(['pm2-runtime', () => [pm2, pm2Config(N)], { env: { ...process.env, PM2_HOME: join(work, 'pm2') } }]);
 
-const results = [];
-for (const [name, argvOf, opts] of contenders) {
-  const up = [];
-  const down = [];
-  let error = null;
-  for (let i = 0; i < RUNS && !error; i++) {
+// Interleaved, round after round, so a noisy moment on this shared machine hits every
+// contender alike.
+const results = contenders.map(([name]) => ({ name, up: [], down: [], error: null }));
+for (let i = 0; i < RUNS; i++) {
+  for (const [k, [, argvOf, opts]] of contenders.entries()) {
+    const r = results[k];
+    if (r.error) continue;
     let proc = null;
     try {
       const started = await startUntil(argvOf(), /ready\s*$/, N, opts);
       proc = started.proc;
-      up.push(started.ms);
+      r.up.push(started.ms);
       await sleep(300);
-      down.push(await Promise.race([stopTime(proc), sleep(30_000).then(() => Infinity)]));
+      r.down.push(await Promise.race([stopTime(proc), sleep(30_000).then(() => Infinity)]));
     } catch (err) {
-      error = err.message;
+      r.error = err.message;
     } finally {
       if (proc) killGroup(proc);
       await sleep(200);
     }
   }
-  results.push({ name, up: median(up), down: median(down), error });
+}
+for (const r of results) {
+  r.up = median(r.up);
+  r.down = median(r.down);
 }
 
 // pidone alone with BIG programs: RSS once everything runs.

@@ -17,8 +17,9 @@
 // A target that fails to open is reported once and its data dropped until the next reopen().
 // Write failures (ENOSPC, EIO) are reported once, then counted: a summary follows at most once
 // a minute while they go on, once the file takes writes again, and at close (lost()).
-import { constants } from 'node:fs';
-import { open, rename, type FileHandle } from 'node:fs/promises';
+// The callback API, promisified here: node:fs/promises would load 17 more of Node's own
+// modules (readline among them) into every start of supervisor mode.
+import { close, constants, fstat, open, rename, writev, type Stats } from 'node:fs';
 
 export interface LogFileSpec {
   readonly path: string;
@@ -68,7 +69,7 @@ export class LogFile {
   private readonly onError: (message: string, level?: 'error' | 'warn') => void;
   private readonly onDrain: () => void;
   private readonly hwm: number;
-  private fh: FileHandle | null = null;
+  private fh: number | null = null;
   /** Rotation applies: a regular file and maxbytes > 0 (known after open). */
   private rotates = false;
   private size = 0;
@@ -239,7 +240,7 @@ export class LogFile {
     while (rest.length > 0 && this.fh !== null) {
       let total = 0;
       for (const b of rest) total += b.length;
-      const { bytesWritten } = await this.fh.writev(rest);
+      const bytesWritten = await call<number>((cb) => writev(this.fh!, rest, cb));
       this.batchWritten += bytesWritten;
       this.size += bytesWritten;
       if (bytesWritten >= total) return;
@@ -304,8 +305,14 @@ export class LogFile {
 
   private async openFd(truncate: boolean): Promise<boolean> {
     try {
-      const fh = await open(this.path, truncate ? APPEND | constants.O_TRUNC : APPEND, 0o666);
-      const st = await fh.stat();
+      const fh = await call<number>((cb) => open(this.path, truncate ? APPEND | constants.O_TRUNC : APPEND, 0o666, cb));
+      let st: Stats;
+      try {
+        st = await call<Stats>((cb) => fstat(fh, cb));
+      } catch (err) {
+        close(fh, () => {});
+        throw err;
+      }
       this.fh = fh;
       this.rotates = st.isFile() && this.maxbytes > 0;
       this.size = st.isFile() ? st.size : 0;
@@ -320,7 +327,7 @@ export class LogFile {
   private async closeFd(): Promise<void> {
     const fh = this.fh;
     this.fh = null;
-    if (fh !== null) await fh.close().catch(() => {});
+    if (fh !== null) await new Promise<void>((resolve) => close(fh, () => resolve()));
   }
 
   private drop(bufs: readonly Buffer[], reason: string): void {
@@ -342,6 +349,11 @@ export class LogFile {
       for (const w of waiters) w();
     }
   }
+}
+
+/** A callback-style fs call as a promise. */
+function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
 }
 
 /** The parts of bufs after the first `skip` bytes. */
@@ -366,7 +378,7 @@ function errText(err: unknown): string {
 
 async function renameIfExists(from: string, to: string): Promise<void> {
   try {
-    await rename(from, to);
+    await call<void>((cb) => rename(from, to, cb));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

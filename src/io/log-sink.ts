@@ -14,11 +14,10 @@
 // reported by close() (sink-close.ts), which reads every pipe to its end before the final line.
 // Format decisions (separators, markers, timestamps, json shape): prefix.ts, json-lines.ts,
 // and docs/output.md.
-import { performance } from 'node:perf_hooks';
 import type { Settings } from '../model/spec.ts';
 import { LineSplitter, DEFAULT_MAX_LINE } from './line-splitter.ts';
 import { openOutWriter, type Dropped, type OutWriter } from './fd-writer.ts';
-import { closeSink, writeNotice, type SinkInternals } from './sink-close.ts';
+import { closeSink, monoMs, writeNotice, type SinkInternals } from './sink-close.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { jsonBatch, pieceTexts, prefixBatch, rawSlices } from './batch.ts';
 import { createEventLogger } from './json-lines.ts';
@@ -38,7 +37,7 @@ interface Attached {
   readonly source: LogSource;
   readonly splitter: LineSplitter;
   timer: NodeJS.Timeout | null;
-  /** When the current partial line started (performance.now()). */
+  /** When the current partial line started (monoMs()). */
   since: number;
   done: boolean;
 }
@@ -244,7 +243,7 @@ class Sink implements LogSink, SinkInternals {
     const n = sp.feed(chunk);
     if (n > 0) this.emit(a, n);
     if (sp.pending > 0) {
-      if (!hadPartial || n > 0) a.since = performance.now();
+      if (!hadPartial || n > 0) a.since = monoMs();
       this.armPartial(a);
     }
   }
@@ -297,7 +296,7 @@ class Sink implements LogSink, SinkInternals {
       a.timer = null;
       if (a.done || a.splitter.pending === 0) return;
       // While paused by backpressure the program is blocked by us, not waiting at a prompt.
-      if (this.congested.size === 0 && performance.now() - a.since >= this.partialMs) this.emit(a, a.splitter.flush());
+      if (this.congested.size === 0 && monoMs() - a.since >= this.partialMs) this.emit(a, a.splitter.flush());
       else this.armPartial(a);
     }, this.partialMs);
     a.timer.unref();
@@ -326,7 +325,7 @@ class Sink implements LogSink, SinkInternals {
 
   private drained(writer: object): void {
     if (!this.congested.delete(writer) || this.congested.size > 0) return;
-    const now = performance.now();
+    const now = monoMs();
     for (const a of this.attached) {
       a.since = now; // the pause was ours: give partial lines their full wait again
       a.source.resume();

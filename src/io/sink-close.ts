@@ -11,10 +11,14 @@
 // only to count what is lost, until D - s; the last slice s is for the final line.
 // s = min(100 ms, D / 10).
 import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import type { OutWriter } from './fd-writer.ts';
 import { FINAL_FLUSH_MS, type CloseOptions, type CloseReport, type EventLevel, type Undelivered } from './log-sink-api.ts';
 import type { Programs } from './programs.ts';
+
+/** A monotonic clock in ms (not monoMs(): node:perf_hooks costs start-up time). */
+export function monoMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
 
 /** What closeSink() needs of the sink (log-sink.ts). */
 export interface SinkInternals {
@@ -34,7 +38,7 @@ export interface SinkInternals {
 
 export async function closeSink(s: SinkInternals, opts: CloseOptions): Promise<CloseReport> {
   const deadlineMs = Math.max(0, opts.deadlineMs ?? FINAL_FLUSH_MS);
-  const end = performance.now() + deadlineMs;
+  const end = monoMs() + deadlineMs;
   const slice = Math.min(100, deadlineMs / 10);
   const late = `not written within the ${deadlineMs} ms final flush deadline`;
 
@@ -80,10 +84,10 @@ function describe(list: readonly Undelivered[], openStreams: number): string {
   return `pidone: output not delivered: ${parts.join('; ')}\n`;
 }
 
-/** Whether p settled before performance.now() reached `at`. */
+/** Whether p settled before monoMs() reached `at`. */
 function settledBy(p: Promise<unknown>, at: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), Math.max(0, at - performance.now()));
+    const timer = setTimeout(() => resolve(false), Math.max(0, at - monoMs()));
     const done = (): void => {
       clearTimeout(timer);
       resolve(true);
