@@ -74,7 +74,8 @@ export class Programs {
         fileKey: '[]',
       };
       this.byName.set(name, p);
-      this.repad();
+      // Only a wider name moves the column (a full scan per add made 1,000 programs O(n²)).
+      if (name.length > this.width) this.repad();
     }
     if (typeof program !== 'string') this.setFiles(p, program);
     return p;
