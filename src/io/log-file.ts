@@ -15,11 +15,13 @@
 // O_APPEND and never rotated or sized, so there is no lseek and no "Illegal seek" (supervisord
 // issues #1078, #1224). reopen() (SIGUSR2) closes and reopens the path, for external logrotate.
 // A target that fails to open is reported once and its data dropped until the next reopen().
-// Write failures (ENOSPC, EIO) are reported once, then counted: a summary follows at most once
-// a minute while they go on, once the file takes writes again, and at close (lost()).
+// Write failures (ENOSPC, EIO) are reported once, then counted (log-file-losses.ts).
 // The callback API, promisified here: node:fs/promises would load 17 more of Node's own
 // modules (readline among them) into every start of supervisor mode.
 import { close, constants, fstat, open, rename, writev, type Stats } from 'node:fs';
+import { LogFileLosses, type Loss } from './log-file-losses.ts';
+
+export type { Loss } from './log-file-losses.ts';
 
 export interface LogFileSpec {
   readonly path: string;
@@ -38,28 +40,7 @@ export interface LogFileOptions extends LogFileSpec {
 }
 
 const NL = 10;
-/** While writes keep failing, at most one summary line per this many ms. */
-export const LOSS_REPORT_MS = 60_000;
 const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
-
-/** Output a file did not get: bytes and lines (newlines), and why. */
-export interface Loss {
-  readonly bytes: number;
-  readonly lines: number;
-  readonly reason: string;
-}
-
-interface Failing {
-  reason: string;
-  /** Lost since the last summary, and in all. */
-  bytes: number;
-  lines: number;
-  writes: number;
-  totalBytes: number;
-  totalLines: number;
-  since: number;
-  reportedAt: number;
-}
 
 /** One log file target: ordered async appends, rotation, reopen. */
 export class LogFile {
@@ -82,16 +63,11 @@ export class LogFile {
   private closed = false;
   private needDrain = false;
   private idleWaiters: (() => void)[] = [];
-  /** Write failures going on, counted (ENOSPC and friends). */
-  private failing: Failing | null = null;
-  /** Lost for good: failed writes already summarised, data dropped while unopened or abandoned. */
-  private lostBytes = 0;
-  private lostLines = 0;
-  private lostReason = '';
+  private readonly losses: LogFileLosses;
   private abandoned = false;
+  private abandonReason = '';
   /** Bytes of the batch in writeBatch() that reached the file. */
   private batchWritten = 0;
-  private readonly now: () => number;
 
   constructor(opts: LogFileOptions & { readonly now?: () => number }) {
     this.path = opts.path;
@@ -100,7 +76,7 @@ export class LogFile {
     this.onError = opts.onError;
     this.onDrain = opts.onDrain ?? (() => {});
     this.hwm = opts.highWaterMark ?? 1024 * 1024;
-    this.now = opts.now ?? Date.now;
+    this.losses = new LogFileLosses(this.path, this.onError, opts.now ?? Date.now);
   }
 
   /** Bytes waiting or being written. */
@@ -112,7 +88,7 @@ export class LogFile {
   write(buf: Buffer): boolean {
     if (buf.length === 0) return true;
     if (this.abandoned || this.failed) {
-      this.drop([buf], this.abandoned ? this.lostReason : 'the file could not be opened');
+      this.losses.dropped([buf], this.abandoned ? this.abandonReason : 'the file could not be opened');
       return true;
     }
     if (this.closed) return true;
@@ -154,20 +130,17 @@ export class LogFile {
   abandon(reason: string): void {
     if (this.abandoned) return;
     this.abandoned = true;
-    this.lostReason = reason;
+    this.abandonReason = reason;
     const queue = this.queue;
     this.queue = [];
     this.queued = 0;
-    this.drop(queue, reason);
+    this.losses.dropped(queue, reason);
     this.settle();
   }
 
   /** Everything this file did not get so far, or null: failed writes, and what was dropped. */
   lost(): Loss | null {
-    const f = this.failing;
-    const bytes = this.lostBytes + (f?.totalBytes ?? 0);
-    if (bytes === 0) return null;
-    return { bytes, lines: this.lostLines + (f?.totalLines ?? 0), reason: f?.reason ?? this.lostReason };
+    return this.losses.total();
   }
 
   private async pump(): Promise<void> {
@@ -183,7 +156,7 @@ export class LogFile {
           const queue = this.queue;
           this.queue = [];
           this.queued = 0;
-          this.drop(queue, 'the file could not be opened');
+          this.losses.dropped(queue, 'the file could not be opened');
           break;
         }
         const bufs = this.queue;
@@ -206,9 +179,9 @@ export class LogFile {
     this.batchWritten = 0;
     try {
       await this.writeRotating(bufs, len);
-      if (this.failing !== null) this.recovered();
+      this.losses.succeeded();
     } catch (err) {
-      this.writeFailed(bufs, this.batchWritten, errText(err));
+      this.losses.failed(unwritten(bufs, this.batchWritten), errText(err));
     }
   }
 
@@ -231,7 +204,7 @@ export class LogFile {
       await this.rotate();
     }
     // The fresh file could not be opened (said by openFd()).
-    if (data.length > 0) this.drop([data], 'the file could not be opened');
+    if (data.length > 0) this.losses.dropped([data], 'the file could not be opened');
   }
 
   /** writev until every byte is out (a FIFO may take a write in parts); counts batchWritten. */
@@ -246,49 +219,6 @@ export class LogFile {
       if (bytesWritten >= total) return;
       rest = unwritten(rest, bytesWritten);
     }
-  }
-
-  /** A batch failed after `written` of its bytes: the first failure is said, the rest counted. */
-  private writeFailed(bufs: Buffer[], written: number, reason: string): void {
-    const left = unwritten(bufs, written);
-    let bytes = 0;
-    let lines = 0;
-    for (const b of left) {
-      bytes += b.length;
-      lines += newlines(b);
-    }
-    const now = this.now();
-    let f = this.failing;
-    if (f === null || f.reason !== reason) {
-      if (f !== null) this.summarise(f, now, 'then');
-      f = this.failing = { reason, bytes: 0, lines: 0, writes: 0, totalBytes: 0, totalLines: 0, since: now, reportedAt: now };
-      this.onError(`cannot write log file ${this.path} (${reason}); its output is lost meanwhile (counted, summed up at most once a minute)`);
-    }
-    f.bytes += bytes;
-    f.lines += lines;
-    f.totalBytes += bytes;
-    f.totalLines += lines;
-    f.writes++;
-    if (now - f.reportedAt >= LOSS_REPORT_MS) this.summarise(f, now, 'still failing');
-  }
-
-  private recovered(): void {
-    const f = this.failing!;
-    this.summarise(f, this.now(), 'writable again');
-    this.lostBytes += f.totalBytes;
-    this.lostLines += f.totalLines;
-    this.lostReason = f.reason;
-    this.failing = null;
-  }
-
-  private summarise(f: Failing, now: number, state: string): void {
-    if (f.writes > 0) {
-      this.onError(`log file ${this.path} ${state}: lost ${f.bytes} bytes (${f.lines} lines) in ${f.writes} failed writes since ${new Date(f.reportedAt).toISOString()} (${f.reason})`, 'warn');
-    }
-    f.bytes = 0;
-    f.lines = 0;
-    f.writes = 0;
-    f.reportedAt = now;
   }
 
   private async rotate(): Promise<void> {
@@ -330,14 +260,6 @@ export class LogFile {
     if (fh !== null) await new Promise<void>((resolve) => close(fh, () => resolve()));
   }
 
-  private drop(bufs: readonly Buffer[], reason: string): void {
-    for (const b of bufs) {
-      this.lostBytes += b.length;
-      this.lostLines += newlines(b);
-    }
-    if (this.failing === null) this.lostReason = reason;
-  }
-
   private settle(): void {
     if (this.needDrain && this.pending <= this.hwm / 2) {
       this.needDrain = false;
@@ -365,11 +287,6 @@ function unwritten(bufs: Buffer[], skip: number): Buffer[] {
   return rest;
 }
 
-function newlines(b: Buffer): number {
-  let n = 0;
-  for (let i = b.indexOf(NL); i !== -1; i = b.indexOf(NL, i + 1)) n++;
-  return n;
-}
 
 /** "ENOENT: no such file or directory" without Node's ", open '/path'" or ", write" tail. */
 function errText(err: unknown): string {
