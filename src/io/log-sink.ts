@@ -132,12 +132,14 @@ class Sink implements LogSink, SinkInternals {
 
   event(level: EventLevel, message: string, fields?: Record<string, unknown>): void {
     const time = this.now();
-    if (time !== this.ringMs) {
-      this.ringMs = time;
-      this.ringTime = timestampText(time, false);
+    if (this.ownTarget === null) {
+      if (time !== this.ringMs) {
+        this.ringMs = time;
+        this.ringTime = timestampText(time, false);
+      }
+      this.selfRing.push(Buffer.from(`${this.ringTime}${level.toUpperCase()} ${message}\n`));
+      for (const fn of this.subscribers.get(SELF_NAME) ?? []) safeCall(fn, 'stdout', message);
     }
-    this.selfRing.push(Buffer.from(`${this.ringTime}${level.toUpperCase()} ${message}\n`));
-    for (const fn of this.subscribers.get(SELF_NAME) ?? []) safeCall(fn, 'stdout', message);
     if (this.logger !== null) {
       this.logger[level](fields ?? {}, message);
       return;
@@ -148,7 +150,7 @@ class Sink implements LogSink, SinkInternals {
     this.writeOwn(Buffer.from(text));
   }
 
-  /** The bytes event() would print for one of pidone's lines, without printing them. */
+  /** The bytes event() would print for one of pidone's lines, without printing or recording them. */
   formatOwn(level: EventLevel, message: string, fields?: Record<string, unknown>): Buffer {
     const parts: Buffer[] = [];
     this.ownTarget = (b) => parts.push(b);
