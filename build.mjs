@@ -1,11 +1,13 @@
-// Bundles src/ and the runtime dependencies into one minified CommonJS file, dist/pidone.js,
-// and puts the native addon beside it, so `node dist/pidone.js` runs with no node_modules.
-// CommonJS because a lone .js file outside a "type": "module" package is loaded as CommonJS.
+// Bundles src/ and the runtime dependencies into minified CommonJS, dist/pidone.js and
+// dist/supervisor.js, and puts the native addon beside them, so `node dist/pidone.js` runs
+// with no node_modules. CommonJS because dist/ carries a package.json that says so, and
+// require() of a file beside the bundle needs no module loader beyond Node's first one.
 //
 // Start-up: single mode (a tini replacement) must start about as fast as `node -e 0`, but V8
-// spends ~9 ms just compiling the supervisor half of the bundle (yaml, pino, config, control).
-// So that half (src/lazy.ts) is bundled on its own and embedded in dist/pidone.js as a string,
-// compiled with vm only when main.ts first imports ./lazy.ts. Still one file.
+// spends ~9 ms just reading and compiling the supervisor half of the code (yaml, pino, config,
+// control). So that half (src/lazy.ts) is a second file, dist/supervisor.js, which main.ts
+// require()s only when it first imports ./lazy.ts: single mode never reads it. dist/ stays one
+// folder to copy (pidone.js, supervisor.js, pidone.node, package.json), no node_modules.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -22,24 +24,31 @@ const common = {
   logLevel: 'warning',
 };
 
-// yaml's ES module build lets esbuild drop what pidone never calls (stringify and friends).
-const lazy = await build({ ...common, entryPoints: ['src/lazy.ts'], write: false, alias: { yaml: './node_modules/yaml/browser/dist/index.js' } });
-const lazySource = lazy.outputFiles[0].text;
-// As a template literal the code needs far less escaping than as a JSON string (3 KB, not 10);
-// checked, because a template literal would turn a raw CR into LF.
-const asTemplate = `\`${lazySource.replace(/[\\`]/g, (c) => `\\${c}`).replace(/\$\{/g, '\\${')}\``;
-const lazyLiteral = (0, eval)(asTemplate) === lazySource ? asTemplate : JSON.stringify(lazySource);
-const embedLazy = {
-  name: 'embed-lazy',
+const LAZY_FILE = 'supervisor.js';
+// main.ts's `await import('./lazy.ts')` becomes a require() of the file beside the bundle.
+const lazyBeside = {
+  name: 'lazy-beside',
   setup(b) {
-    b.onResolve({ filter: /[/\\]lazy\.ts$/ }, () => ({ path: 'lazy', namespace: 'embed-lazy' }));
-    b.onLoad({ filter: /.*/, namespace: 'embed-lazy' }, () => ({
+    b.onResolve({ filter: /[/\\]lazy\.ts$/ }, () => ({ path: 'lazy', namespace: 'lazy-beside' }));
+    b.onResolve({ filter: new RegExp(`^\\./${LAZY_FILE.replace('.', '\\.')}$`) }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-beside' }, () => ({ loader: 'js', contents: `module.exports = require('./${LAZY_FILE}');` }));
+  },
+};
+
+// pino, as pidone uses it (a logger writing into the sink's own queue), never reaches its
+// transports (lib/transport.js, thread-stream: worker threads), its file destination
+// (sonic-boom) or worker_threads' isMainThread. Stubs keep them out of the bundle, and so keep
+// worker_threads, assert and module from loading at start-up (about 3 ms and 25 KB).
+const STUB = (what) => `module.exports = class { constructor() { throw new Error(${JSON.stringify(`pidone: ${what} is not bundled`)}); } };`;
+const pinoSlim = {
+  name: 'pino-slim',
+  setup(b) {
+    b.onResolve({ filter: /^(thread-stream|sonic-boom)$/ }, (a) => ({ path: a.path, namespace: 'pino-slim' }));
+    b.onResolve({ filter: /^\.\/(lib\/)?transport$/ }, (a) => (/[/\\]pino[/\\]/.test(a.importer) ? { path: 'transport', namespace: 'pino-slim' } : undefined));
+    b.onResolve({ filter: /^worker_threads$/ }, (a) => (/[/\\]pino[/\\]/.test(a.importer) ? { path: a.path, namespace: 'pino-slim' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'pino-slim' }, (a) => ({
       loader: 'js',
-      contents: `const { runInThisContext } = require('node:vm');
-const wrapped = runInThisContext('(function (exports, require, module, __filename, __dirname) {' + ${lazyLiteral} + '\\n})', { filename: __filename + ' (supervisor part)' });
-const m = { exports: {} };
-wrapped(m.exports, require, m, __filename, __dirname);
-module.exports = m.exports;`,
+      contents: a.path === 'worker_threads' ? 'module.exports = { isMainThread: true };' : STUB(`pino's ${a.path}`),
     }));
   },
 };
@@ -50,8 +59,10 @@ await build({
   entryPoints: ['src/main.ts'],
   outfile: 'dist/pidone.js',
   banner: { js: '#!/usr/bin/env node' },
-  plugins: [embedLazy],
+  plugins: [lazyBeside],
 });
+// yaml's ES module build lets esbuild drop what pidone never calls (stringify and friends).
+await build({ ...common, entryPoints: ['src/lazy.ts'], outfile: `dist/${LAZY_FILE}`, alias: { yaml: './node_modules/yaml/browser/dist/index.js' }, plugins: [pinoSlim] });
 chmodSync('dist/pidone.js', 0o755);
 // The repository's package.json says "type": "module"; dist/ must load as CommonJS wherever
 // it is copied, so it carries its own.

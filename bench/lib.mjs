@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(new URL('..', import.meta.url).pathname);
 export const DIST = resolve(ROOT, 'dist', 'pidone.js');
+/** The floor for any Node supervisor: 40 dependency-free lines (issue 17). */
+export const NODE_MIN = resolve(ROOT, 'bench', 'node-min.mjs');
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,19 +1,22 @@
-// Output-layer benchmark: W writers × L lines of B bytes, through
+// Output-layer benchmark (issues 6 and 17): W writers × L lines of B bytes, through
 //   (a) cat          the floor: the writers share one pipe into `cat` (lines may tear there)
-//   (b) pidone-sink  src/io/log-sink.ts in prefix mode (bench/output-harness.ts, bundled)
-//   (c) concurrently if bench/node_modules/.bin/concurrently exists
-//   (d) pidone       the real daemon, `node dist/pidone.js -c FILE`
-//   (e) supervisord  stdout_logfile=/dev/stdout, when installed
-// Output goes to a file; afterwards every line is checked: whole, right writer, in order.
-// Prints the median wall time of R runs, the ratio of throughput to the floor (goal >= 0.40),
-// torn/missing lines (must be 0 for pidone) and the multiplexer's peak RSS.
-// usage: node bench/output.mjs     env: WRITERS=4 LINES=250000 BYTES=100 RUNS=5 MODE=block|line
+//   (b) node-min     bench/node-min.mjs, the floor of any Node supervisor
+//   (c) pidone-sink  src/io/log-sink.ts in prefix mode (bench/output-harness.ts, bundled)
+//   (d) concurrently if bench/node_modules/.bin/concurrently exists
+//   (e) pidone       the real daemon, `node dist/pidone.js -c FILE`
+//   (f) supervisord  stdout_logfile=/dev/stdout, when installed
+// Each contender's stdout is, in turn, a regular file and a pipe (a FIFO read by `cat > file`,
+// as a container runtime reads one); the time runs until the last byte has landed in the
+// file. Afterwards every line is checked: whole, right writer, in order. Prints the median
+// wall time of R runs, the ratio of throughput to the floor (goal >= 0.6), torn/missing lines
+// (must be 0 for pidone) and the multiplexer's peak RSS.
+// usage: node bench/output.mjs   env: WRITERS=4 LINES=250000 BYTES=100 RUNS=5 MODE=block|line STDOUT=file,pipe
 import { build } from 'esbuild';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { report } from './lib.mjs';
+import { NODE_MIN, report } from './lib.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const W = Number(process.env.WRITERS ?? 4);
@@ -21,6 +24,7 @@ const L = Number(process.env.LINES ?? 250000);
 const B = Number(process.env.BYTES ?? 100);
 const RUNS = Number(process.env.RUNS ?? 5);
 const MODE = process.env.MODE ?? 'block';
+const STDOUTS = (process.env.STDOUT ?? 'file,pipe').split(',');
 const work = join(tmpdir(), `pidone-bench-${process.pid}`);
 mkdirSync(work, { recursive: true });
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -46,6 +50,7 @@ await build({
 
 const contenders = [
   { name: 'cat (floor)', prefix: () => '', argv: ['sh', '-c', `(${names.map(cmdOf).join(' & ')} & wait) | /usr/bin/time -f rss_kb=%M cat`] },
+  { name: 'node-min', prefix: (n) => `${n.padEnd(6)} | `, argv: [process.execPath, NODE_MIN, ...names.map((n) => `${n}=exec ${cmdOf(n)}`)] },
   {
     name: 'pidone-sink',
     prefix: (n) => `${n.padEnd(6)} | `,
@@ -75,10 +80,24 @@ if (supervisord) {
   contenders.push({ name: 'supervisord', prefix: () => '', argv: [supervisord, '-n', '-c', conf] });
 }
 
-/** Runs argv with stdout to outFile; resolves {ms, rssKb}. */
-function runOnce(argv) {
+/**
+ * Runs argv with stdout to outFile, directly (kind "file") or through a FIFO that `cat`
+ * copies into it ("pipe"); resolves {ms, rssKb} once the contender and the reader are done.
+ */
+function runOnce(argv, kind) {
   return new Promise((done, fail) => {
-    const fd = openSync(outFile, 'w');
+    let fd;
+    let reader = null;
+    if (kind === 'pipe') {
+      const fifo = join(work, 'fifo');
+      rmSync(fifo, { force: true });
+      spawnSync('mkfifo', [fifo]);
+      reader = spawn('sh', ['-c', `exec cat < '${fifo}' > '${outFile}'`], { stdio: 'ignore' });
+      fd = openSync(fifo, 'w'); // returns once cat has opened its end
+    } else {
+      fd = openSync(outFile, 'w');
+    }
+    const readerDone = reader ? new Promise((r) => reader.on('close', r)) : Promise.resolve();
     const t0 = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', fd, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     closeSync(fd);
@@ -92,8 +111,9 @@ function runOnce(argv) {
       } catch {}
     }, 20);
     child.on('error', fail);
-    child.on('close', (code) => {
+    child.on('close', async (code) => {
       clearInterval(poll);
+      await readerDone;
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (code !== 0) return fail(new Error(`${argv.join(' ')} exited ${code}: ${err}`));
       const reported = /(?:vmhwm_kb|rss_kb)=(\d+)/.exec(err);
@@ -134,27 +154,28 @@ function verify(prefixOf) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = contenders.map((c) => ({ c, ms: [], rss: [], torn: 0, missing: 0 }));
-for (let r = 0; r < RUNS; r++) {
-  for (const res of results) {
-    const { ms, rssKb } = await runOnce(res.c.argv);
-    const v = verify(res.c.prefix);
-    res.ms.push(ms);
-    res.rss.push(rssKb);
-    res.torn = Math.max(res.torn, v.torn);
-    res.missing = Math.max(res.missing, v.missing);
-  }
-}
-
 const mb = (W * L * B) / 1e6;
-const floor = median(results[0].ms);
-console.log(`${W} writers x ${L} lines x ${B} bytes = ${mb.toFixed(0)} MB, mode ${MODE}, median of ${RUNS} runs, node ${process.version}`);
-console.log('contender        median ms    MB/s  vs floor  torn  missing  peak RSS MB');
-for (const res of results) {
-  const m = median(res.ms);
-  report({ workload: `log throughput, ${W} writers x ${mb.toFixed(0)} MB total (${MODE} writes)`, contender: res.c.name, value: mb / (m / 1000), unit: 'MB/s', ratio: floor / m, base: 'cat', note: `torn ${res.torn}, missing ${res.missing}, peak RSS ${(Math.max(...res.rss) / 1024).toFixed(1)} MB` });
-  console.log(
-    `${res.c.name.padEnd(15)} ${m.toFixed(0).padStart(10)} ${(mb / (m / 1000)).toFixed(0).padStart(7)} ${(floor / m).toFixed(2).padStart(9)}` +
-      ` ${String(res.torn).padStart(5)} ${String(res.missing).padStart(8)} ${(Math.max(...res.rss) / 1024).toFixed(1).padStart(12)}`,
-  );
+for (const kind of STDOUTS) {
+  const results = contenders.map((c) => ({ c, ms: [], rss: [], torn: 0, missing: 0 }));
+  for (let r = 0; r < RUNS; r++) {
+    for (const res of results) {
+      const { ms, rssKb } = await runOnce(res.c.argv, kind);
+      const v = verify(res.c.prefix);
+      res.ms.push(ms);
+      res.rss.push(rssKb);
+      res.torn = Math.max(res.torn, v.torn);
+      res.missing = Math.max(res.missing, v.missing);
+    }
+  }
+  const floor = median(results[0].ms);
+  console.log(`\nstdout a ${kind === 'pipe' ? 'pipe (a FIFO read by cat into a file)' : 'regular file'}: ${W} writers x ${L} lines x ${B} bytes = ${mb.toFixed(0)} MB, mode ${MODE}, median of ${RUNS} runs, node ${process.version}`);
+  console.log('contender        median ms    MB/s  vs floor  torn  missing  peak RSS MB');
+  for (const res of results) {
+    const m = median(res.ms);
+    report({ workload: `log throughput, ${W} writers x ${mb.toFixed(0)} MB (${MODE} writes), stdout a ${kind}`, contender: res.c.name, value: mb / (m / 1000), unit: 'MB/s', ratio: floor / m, base: 'cat', note: `torn ${res.torn}, missing ${res.missing}, peak RSS ${(Math.max(...res.rss) / 1024).toFixed(1)} MB` });
+    console.log(
+      `${res.c.name.padEnd(15)} ${m.toFixed(0).padStart(10)} ${(mb / (m / 1000)).toFixed(0).padStart(7)} ${(floor / m).toFixed(2).padStart(9)}` +
+        ` ${String(res.torn).padStart(5)} ${String(res.missing).padStart(8)} ${(Math.max(...res.rss) / 1024).toFixed(1).padStart(12)}`,
+    );
+  }
 }

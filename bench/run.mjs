@@ -1,7 +1,8 @@
-// `npm run bench`: every benchmark in turn, side by side with the peers that are installed
-// (tini, dumb-init, supervisord from Debian; concurrently, pm2-runtime from bench/node_modules,
-// installed here when missing), then one summary table of medians and ratios, printed and
-// written to bench/results.md with each benchmark's own table after it.
+// `npm run bench`: every benchmark in turn, side by side with node-min (bench/node-min.mjs, the
+// floor of any Node supervisor) and the peers that are installed (tini, dumb-init, supervisord
+// from Debian; concurrently, pm2-runtime from bench/node_modules, installed here when
+// missing), then one summary table of medians and ratios, printed and written to
+// bench/results.md with each benchmark's own table after it.
 //
 // env: BENCH_ONLY=startup,restart (a subset, by file name); each bench's own knobs pass through
 // (RUNS=..., see the top of each file). The defaults below keep the whole run near 6 minutes on
@@ -13,9 +14,9 @@ import { join } from 'node:path';
 import { ROOT, fmt, haveDist } from './lib.mjs';
 
 const benches = [
-  ['startup', 'Cold start and idle cost (issue 3)', ['bench/startup.mjs'], { RUNS: '30', IDLE_SECONDS: '10' }],
-  ['supervise', 'Supervising 50 and 1,000 programs (issue 5)', ['bench/supervise.mjs'], { RUNS: '5' }],
-  ['output', 'Log throughput against the cat floor (issue 6)', ['bench/output.mjs'], { RUNS: '3' }],
+  ['startup', 'Cold start and idle cost (issues 3, 17)', ['bench/startup.mjs'], { RUNS: '30', IDLE_SECONDS: '20' }],
+  ['supervise', 'Supervising 50 and 1,000 programs against node-min (issues 5, 17)', ['bench/supervise.mjs'], { RUNS: '5' }],
+  ['output', 'Log throughput against the cat floor, stdout a file and a pipe (issues 6, 17)', ['bench/output.mjs'], { RUNS: '3' }],
   ['config-load', 'Loading and planning a 1,000-program config (issue 4)', ['--import', './test/support/register.mjs', 'bench/config-load.mjs'], {}],
   ['status', 'Status of 1,000 programs (issue 7)', ['bench/status.mjs'], { RUNS: '20' }],
   ['restart', 'Restart latency (issue 8)', ['bench/restart.mjs'], { CYCLES: '8', RUNS: '10' }],

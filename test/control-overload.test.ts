@@ -132,12 +132,10 @@ test('at the descriptor limit, with 300 slow clients: status and stop still answ
   slow.stop();
 });
 
-// TODO(lead): drop `todo` once io/process-spawner.ts and io/log-file.ts consult the reserve
 // (fdReserve.admit() before making descriptors, fdReserve.noteFailure() when that fails, as
 // io/probe-attempts.ts does): without them spawns and log files take the reserve too.
 test('programs and their log files fill the descriptor table: status and stop still answer', {
   timeout: 60_000,
-  todo: 'io/process-spawner.ts and io/log-file.ts do not yet consult fdReserve',
 }, async () => {
   const dir = tempDir();
   // Each program holds its two pipes and, from its first line on, a log file.

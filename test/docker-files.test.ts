@@ -145,7 +145,7 @@ function image(): { root: string; bin: string; env: NodeJS.ProcessEnv } {
 test('the final stage outside Docker: dist/ alone, run through the symlink by its shebang', (t) => {
   const img = image();
   t.after(() => rmSync(img.root, { recursive: true, force: true }));
-  assert.deepEqual(spawnSync('ls', [join(img.root, 'opt', 'pidone')], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean), ['package.json', 'pidone.js', 'pidone.node']);
+  assert.deepEqual(spawnSync('ls', [join(img.root, 'opt', 'pidone')], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean), ['package.json', 'pidone.js', 'pidone.node', 'supervisor.js']);
   assert.equal(readFileSync(img.bin, 'utf8').split('\n')[0], '#!/usr/bin/env node');
   const run = (args: string[], cwd = img.root) => spawnSync('pidone', args, { cwd, env: img.env, encoding: 'utf8', timeout: 20_000 });
 

@@ -122,13 +122,14 @@ test('ring buffer keeps the newest bytes and counts all', () => {
 
 test('json records: msg, embedded object verbatim, continued pieces', () => {
   const b = ',"program":"web","stream":"stdout"';
-  assert.equal(jsonRecord(5, b, 'hi "there"', false), '{"level":30,"time":5,"program":"web","stream":"stdout","msg":"hi \\"there\\""}\n');
+  const T = '1970-01-01T00:00:00.005Z';
+  assert.equal(jsonRecord(T, b, 'hi "there"', false), `{"level":"info","time":"${T}","program":"web","stream":"stdout","msg":"hi \\"there\\""}\n`);
   const obj = '{"id":12345678901234567890,"msg":"x"}';
-  const rec = jsonRecord(5, b, `  ${obj} `, false);
-  assert.equal(rec, `{"level":30,"time":5,"program":"web","stream":"stdout","json":${obj}}\n`);
+  const rec = jsonRecord(T, b, `  ${obj} `, false);
+  assert.equal(rec, `{"level":"info","time":"${T}","program":"web","stream":"stdout","json":${obj}}\n`);
   assert.deepEqual(JSON.parse(rec).json.msg, 'x');
-  assert.equal(JSON.parse(jsonRecord(5, b, obj, true)).msg, obj);
-  assert.equal(JSON.parse(jsonRecord(5, b, obj, true)).continued, true);
+  assert.equal(JSON.parse(jsonRecord(T, b, obj, true)).msg, obj);
+  assert.equal(JSON.parse(jsonRecord(T, b, obj, true)).continued, true);
   assert.equal(asJsonObject('[1,2]'), null);
   assert.equal(asJsonObject('{not json}'), null);
   assert.equal(asJsonObject('{}'), '{}');

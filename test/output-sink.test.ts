@@ -124,7 +124,7 @@ test('raw mode: bytes as written, whole lines, a newline added only to cut piece
   assert.equal((await output()).toString(), 'a1\nb1\na2-part\n0123456789\nab\ntail\n');
 });
 
-test('json mode: pino-shaped records, embedded JSON objects, pidone events with fields', async () => {
+test('json mode: level labels and ISO times, embedded JSON objects, pidone events with fields', async () => {
   const { sink, text } = testSink({}, { log_format: 'json', color: 'always' });
   const p = fakePipe();
   const e = fakePipe();
@@ -136,11 +136,13 @@ test('json mode: pino-shaped records, embedded JSON objects, pidone events with 
   await tick();
   sink.event('warn', 'exited: web (exit status 1; not expected)', { pid: 42, code: 1, signal: null, state: 'BACKOFF' });
   const lines = (await text()).trimEnd().split('\n');
-  assert.equal(lines[0], '{"level":30,"time":1735787045678,"program":"web","stream":"stdout","msg":"plain \\"quoted\\""}');
-  assert.equal(lines[1], '{"level":30,"time":1735787045678,"program":"web","stream":"stdout","json":{"level":"debug","n":12345678901234567890}}');
-  assert.deepEqual(JSON.parse(lines[2]!), { level: 30, time: 1735787045678, program: 'web', stream: 'stderr', msg: 'boom' });
+  const T = '2025-01-02T03:04:05.678Z';
+  assert.equal(lines[0], `{"level":"info","time":"${T}","program":"web","stream":"stdout","msg":"plain \\"quoted\\""}`);
+  assert.equal(lines[1], `{"level":"info","time":"${T}","program":"web","stream":"stdout","json":{"level":"debug","n":12345678901234567890}}`);
+  assert.deepEqual(JSON.parse(lines[2]!), { level: 'info', time: T, program: 'web', stream: 'stderr', msg: 'boom' });
+  assert.equal(lines[3], `{"level":"warn","time":"${T}","program":"pidone","pid":42,"code":1,"signal":null,"state":"BACKOFF","msg":"exited: web (exit status 1; not expected)"}`);
   assert.deepEqual(JSON.parse(lines[3]!), {
-    level: 40, time: 1735787045678, program: 'pidone', pid: 42, code: 1, signal: null, state: 'BACKOFF',
+    level: 'warn', time: T, program: 'pidone', pid: 42, code: 1, signal: null, state: 'BACKOFF',
     msg: 'exited: web (exit status 1; not expected)',
   });
   assert.equal(lines.length, 4);

@@ -51,9 +51,12 @@ export function withMainLog(sink: LogSink, logfile: Settings['logfile'], cwd: st
       await sink.flush();
       await file.flush();
     },
-    close: async () => {
-      await sink.close();
+    close: async (opts) => {
+      // The final line goes to the main log too, as every other line of pidone's does.
+      if (opts?.last !== undefined) file.write(Buffer.from(`${stamp(Date.now())} ${LEVEL[opts.last.level]} ${opts.last.message}\n`));
+      const report = await sink.close(opts);
       await file.close();
+      return report;
     },
   };
 }

@@ -130,10 +130,11 @@ export function runDaemon(file: string, host: DaemonHost): void {
       code = 1;
       reason = `${reason}; had to SIGKILL ${drained.killed} process(es) left behind`;
     }
-    sink.event(code === 0 ? 'info' : 'warn', `exiting with code ${code}: ${reason}; final states: ${states.join(', ') || 'no programs'}`, { exitCode: code });
     notify.close();
     removePidfile();
-    await sink.close();
+    // The final line goes through close(): after every line the programs wrote, within
+    // FINAL_FLUSH_MS; if output was lost, stderr says how much, then gets the final line.
+    await sink.close({ last: { level: code === 0 ? 'info' : 'warn', message: `exiting with code ${code}: ${reason}; final states: ${states.join(', ') || 'no programs'}`, fields: { exitCode: code } } });
     host.exit(code);
   };
 

@@ -10,12 +10,69 @@
 // a short backoff; a partial write is resumed; EPIPE or any other error marks the writer
 // broken: queued and future data is dropped (write() keeps returning true so nothing waits on
 // it) and onBroken is called once. The process goes on supervising.
-import { writev } from 'node:fs';
+import { fstatSync, writev } from 'node:fs';
+import { openPipeWriter } from './pipe-writer.ts';
 
 /** Buffers per writev call (Linux IOV_MAX is 1024). */
 const MAX_IOV = 1024;
 const RETRY_MIN_MS = 1;
 const RETRY_MAX_MS = 50;
+
+/** What a writer could not write when it was abandoned. */
+export interface Dropped {
+  readonly bytes: number;
+  /** Newlines in those bytes that belong to program output ... */
+  readonly lines: number;
+  /** ... and to pidone's own lines (written with own = true). */
+  readonly ownLines: number;
+}
+
+/** pidone's multiplexed output: FdWriter, or PipeWriter when stdout is a pipe. */
+export interface OutWriter {
+  /** Bytes queued or being written. */
+  readonly pending: number;
+  /** True after a fatal write error: everything written since is dropped. */
+  readonly broken: boolean;
+  /** Queues buf (not to be modified afterwards); false means "stop producing until onDrain". */
+  write(buf: Buffer, own?: boolean): boolean;
+  /** Resolves when everything queued so far has been written (or dropped by a broken fd). */
+  flush(): Promise<void>;
+  /** Gives up: drops what is queued or being written, says how much, writes nothing more. */
+  abandon(): Dropped;
+}
+
+export type OutWriterOptions = FdWriterOptions;
+
+/**
+ * The writer for fd: a PipeWriter (libuv, non-blocking) when fd is a pipe, FIFO or socket,
+ * which a stalled reader can block forever; else an FdWriter (regular files, terminals,
+ * /dev/null).
+ */
+export function openOutWriter(opts: OutWriterOptions): OutWriter {
+  let stream = false;
+  try {
+    const st = fstatSync(opts.fd);
+    stream = st.isFIFO() || st.isSocket();
+  } catch {
+    // A closed fd: FdWriter reports it as broken on the first write.
+  }
+  return stream ? openPipeWriter(opts) : new FdWriter(opts);
+}
+
+/** Counts the bytes and lines of bufs, telling pidone's own lines (in own) from programs'. */
+export function countDropped(bufs: readonly Buffer[], own: WeakSet<Buffer>): Dropped {
+  let bytes = 0;
+  let lines = 0;
+  let ownLines = 0;
+  for (const b of bufs) {
+    bytes += b.length;
+    let n = 0;
+    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+    if (own.has(b)) ownLines += n;
+    else lines += n;
+  }
+  return { bytes, lines, ownLines };
+}
 
 export interface FdWriterOptions {
   readonly fd: number;
@@ -28,7 +85,7 @@ export interface FdWriterOptions {
 }
 
 /** Ordered async writer with backpressure over a raw fd. */
-export class FdWriter {
+export class FdWriter implements OutWriter {
   private readonly fd: number;
   private readonly hwm: number;
   private readonly onDrain: () => void;
@@ -43,6 +100,8 @@ export class FdWriter {
   private needDrain = false;
   private isBroken = false;
   private idleWaiters: (() => void)[] = [];
+  private inFlightBufs: Buffer[] = [];
+  private readonly own = new WeakSet<Buffer>();
 
   constructor(opts: FdWriterOptions) {
     this.fd = opts.fd;
@@ -62,9 +121,10 @@ export class FdWriter {
   }
 
   /** Queues buf (it must not be modified afterwards); false means "stop producing until onDrain". */
-  write(buf: Buffer): boolean {
+  write(buf: Buffer, own = false): boolean {
     if (this.isBroken) return true;
     if (buf.length > 0) {
+      if (own) this.own.add(buf);
       this.queue.push(buf);
       this.queued += buf.length;
       if (!this.writing && this.retryTimer === null && !this.kickScheduled) {
@@ -90,6 +150,23 @@ export class FdWriter {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Drops the queue. A write already in flight cannot be called back (on a blocked fd it keeps
+   * its thread-pool thread), so its bytes count as dropped, though the fd may have taken part.
+   */
+  abandon(): Dropped {
+    const dropped = countDropped([...this.inFlightBufs, ...this.queue], this.own);
+    this.isBroken = true;
+    this.queue = [];
+    this.queued = 0;
+    this.inFlight = 0;
+    this.inFlightBufs = [];
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.settle();
+    return dropped;
+  }
+
   private kick(): void {
     const bufs = this.queue.length <= MAX_IOV ? this.queue : this.queue.slice(0, MAX_IOV);
     this.queue = bufs === this.queue ? [] : this.queue.slice(MAX_IOV);
@@ -97,12 +174,15 @@ export class FdWriter {
     for (const b of bufs) total += b.length;
     this.queued -= total;
     this.inFlight = total;
+    this.inFlightBufs = bufs;
     this.writing = true;
     writev(this.fd, bufs, null, (err, written) => this.done(err, written, bufs, total));
   }
 
   private done(err: NodeJS.ErrnoException | null, written: number, bufs: Buffer[], total: number): void {
+    if (this.isBroken) return; // abandoned meanwhile
     this.writing = false;
+    this.inFlightBufs = [];
     this.inFlight = 0;
     if (err && err.code !== 'EAGAIN') return this.fail(err);
     if (err || written < total) {

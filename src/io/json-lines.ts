@@ -1,15 +1,19 @@
-// log_format: json. One JSON object per line, in pino's shape so pino tooling (pino-pretty,
-// log shippers configured for pino) reads pidone's output as is:
-//   {"level":30,"time":1764033723123,"program":"web","stream":"stdout","msg":"listening"}
-// - level: pino's numbers (30 info, 40 warn, 50 error); program lines are always 30, the
-//   stream field says where they came from. time: epoch milliseconds (pino's default).
+// log_format: json. One JSON object per line, in the shape log shippers read without a parser
+// config (Loki takes `level` as the detected level, Fluent Bit's json parser takes `time`):
+//   {"level":"info","time":"2025-11-25T01:22:03.123Z","program":"web","stream":"stdout","msg":"listening"}
+// - level: a label (info, warn, error); program lines are always info, the stream field says
+//   where they came from. time: ISO 8601, UTC, milliseconds.
 // - A line that is itself a JSON object is embedded as "json":{...} instead of "msg"; its text
 //   is copied verbatim (after checking it parses), so 64-bit integers keep all their digits.
 // - Pieces of a cut line (over 64 KiB, or flushed before its newline) that continue the
 //   previous piece carry "continued":true and are never parsed as JSON.
 // - The bytes are decoded as UTF-8 (JSON output must be text): invalid sequences become U+FFFD.
 // pidone's own events go through a real pino logger writing into the same ordered queue, so
-// their structured fields (pid, code, signal, state...) are serialized by pino.
+// their structured fields (pid, code, signal, state...) are serialized by pino, configured
+// (formatters.level, stdTimeFunctions.isoTime) to the same shape. Program lines do not go
+// through pino: a program's own JSON object is embedded as its text, which pino cannot do
+// (its values are serialized again, and big integers would lose digits), and the hot path
+// builds a whole batch of records in one string.
 import { pino, type Logger } from 'pino';
 import type { StreamName } from './prefix.ts';
 
@@ -18,9 +22,14 @@ export function jsonBindings(program: string, stream: StreamName): string {
   return `,"program":${JSON.stringify(program)},"stream":"${stream}"`;
 }
 
+/** `time` as the records carry it (what pino.stdTimeFunctions.isoTime gives). */
+export function isoTime(time: number): string {
+  return new Date(time).toISOString();
+}
+
 /** One program line (text without its newline) as a JSON record, newline included. */
-export function jsonRecord(time: number, bindings: string, text: string, continued: boolean): string {
-  const head = `{"level":30,"time":${time}${bindings}`;
+export function jsonRecord(time: string, bindings: string, text: string, continued: boolean): string {
+  const head = `{"level":"info","time":"${time}"${bindings}`;
   if (continued) return `${head},"continued":true,"msg":${JSON.stringify(text)}}\n`;
   const embedded = asJsonObject(text);
   if (embedded !== null) return `${head},"json":${embedded}}\n`;
@@ -44,7 +53,9 @@ export function createEventLogger(write: (line: string) => void, now: () => numb
   return pino(
     {
       base: { program: 'pidone' },
-      timestamp: () => `,"time":${now()}`,
+      formatters: { level: (label) => ({ level: label }) },
+      // The same text as stdTimeFunctions.isoTime, from the sink's clock (tests set one).
+      timestamp: now === Date.now ? pino.stdTimeFunctions.isoTime : () => `,"time":"${isoTime(now())}"`,
       level: 'debug',
     },
     { write },

@@ -15,6 +15,50 @@ export interface LogSource {
 export type LineSubscriber = (stream: StreamName, line: string) => void;
 export type EventLevel = 'info' | 'warn' | 'error';
 
+/**
+ * How long close() may spend delivering what programs wrote before pidone exits: reading
+ * their pipes to the end and writing it all out. A shutdown takes at most shutdown_timeout +
+ * the kill grace + this (docs/output.md).
+ */
+export const FINAL_FLUSH_MS = 2000;
+
+/** One of pidone's own lines, as event() takes it. */
+export interface OwnLine {
+  readonly level: EventLevel;
+  readonly message: string;
+  readonly fields?: Record<string, unknown>;
+}
+
+export interface CloseOptions {
+  /** Give up delivering after this many ms; default FINAL_FLUSH_MS. */
+  readonly deadlineMs?: number;
+  /**
+   * pidone's final line: printed after every line of every program, so it is always last.
+   * If stdout could not take everything, it goes to stderr after the line saying what was lost.
+   */
+  readonly last?: OwnLine;
+}
+
+/** Output that did not reach one target. */
+export interface Undelivered {
+  /** "stdout" or a log file's path. */
+  readonly target: string;
+  /** Bytes as they would have been written (with prefixes on stdout). */
+  readonly bytes: number;
+  /** Lines of program output among them. */
+  readonly lines: number;
+  /** pidone's own lines among them (stdout only). */
+  readonly ownLines: number;
+  readonly reason: string;
+}
+
+export interface CloseReport {
+  /** Empty when every byte was delivered. Said on stderr in one line when not. */
+  readonly undelivered: readonly Undelivered[];
+  /** Program streams still open when the deadline passed (their unread output is not counted). */
+  readonly openStreams: number;
+}
+
 export interface LogSinkOptions {
   readonly settings: Pick<Settings, 'log_format' | 'timestamps' | 'color'>;
   /** Program names known up front (for padding); same as programs without log files. */
@@ -39,7 +83,7 @@ export interface LogSinkOptions {
    * count. Default 1000 ms; 0 = only at EOF and flush().
    */
   readonly partialFlushMs?: number;
-  /** Where the one-time "stdout is gone" notice goes; default 2. */
+  /** Where notices about lost output go ("stdout is gone", the close report); default 2. */
   readonly errFd?: number;
 }
 
@@ -67,6 +111,10 @@ export interface LogSink {
   reopen(): void;
   /** Prints pending partial lines and resolves when everything is written. */
   flush(): Promise<void>;
-  /** flush(), then closes the log files and stops timers. */
-  close(): Promise<void>;
+  /**
+   * Reads every attached pipe to its end (paused or not), prints opts.last after all of it,
+   * writes everything out and closes the log files, all within opts.deadlineMs. What could not
+   * be delivered by then is dropped, counted, and said in one line on stderr.
+   */
+  close(opts?: CloseOptions): Promise<CloseReport>;
 }

@@ -10,23 +10,24 @@
 // attached pipe is paused until all of them drained to half of it, so programs block in
 // write(2) and pidone's memory stays bounded (spec 5: output is never silently dropped).
 // Exception: once stdout is broken (EPIPE), its output is dropped so programs never stall
-// on it; this is said once on stderr and supervision goes on.
+// on it; this is said once on stderr and supervision goes on. Dropped output is counted and
+// reported by close() (sink-close.ts), which reads every pipe to its end before the final line.
 // Format decisions (separators, markers, timestamps, json shape): prefix.ts, json-lines.ts,
 // and docs/output.md.
-import { write as fsWrite } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import type { Settings } from '../model/spec.ts';
 import { LineSplitter, DEFAULT_MAX_LINE } from './line-splitter.ts';
-import { FdWriter } from './fd-writer.ts';
+import { openOutWriter, type Dropped, type OutWriter } from './fd-writer.ts';
+import { closeSink, monoMs, writeNotice, type SinkInternals } from './sink-close.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { jsonBatch, pieceTexts, prefixBatch, rawSlices } from './batch.ts';
 import { createEventLogger } from './json-lines.ts';
 import { SELF_NAME, TimestampCache, selfPrefix, timestampText, useColor } from './prefix.ts';
 import { Programs, type ProgramLogConfig, type ProgramOut } from './programs.ts';
 import type { StreamName } from './prefix.ts';
-import type { EventLevel, LineSubscriber, LogSink, LogSinkOptions, LogSource } from './log-sink-api.ts';
+import type { CloseOptions, CloseReport, EventLevel, LineSubscriber, LogSink, LogSinkOptions, LogSource } from './log-sink-api.ts';
 
-export type { EventLevel, LineSubscriber, LogSink, LogSinkOptions, LogSource } from './log-sink-api.ts';
+export type { CloseOptions, CloseReport, EventLevel, LineSubscriber, LogSink, LogSinkOptions, LogSource, Undelivered } from './log-sink-api.ts';
+export { FINAL_FLUSH_MS } from './log-sink-api.ts';
 export type { ProgramLogConfig } from './programs.ts';
 export type { StreamName } from './prefix.ts';
 
@@ -36,7 +37,7 @@ interface Attached {
   readonly source: LogSource;
   readonly splitter: LineSplitter;
   timer: NodeJS.Timeout | null;
-  /** When the current partial line started (performance.now()). */
+  /** When the current partial line started (monoMs()). */
   since: number;
   done: boolean;
 }
@@ -46,16 +47,16 @@ export function createLogSink(opts: LogSinkOptions): LogSink {
   return new Sink(opts);
 }
 
-class Sink implements LogSink {
+class Sink implements LogSink, SinkInternals {
   private readonly format: Settings['log_format'];
   private readonly colored: boolean;
   private readonly now: () => number;
   private readonly maxLine: number;
   private readonly partialMs: number;
-  private readonly errFd: number;
+  readonly errFd: number;
   private readonly timestamps: TimestampCache | null;
-  private readonly out: FdWriter;
-  private readonly programs: Programs;
+  readonly out: OutWriter;
+  readonly programs: Programs;
   private readonly selfRing: RingBuffer;
   /** Line subscribers by program name (pidone included); kept across remove/add on reload. */
   private readonly subscribers = new Map<string, Set<LineSubscriber>>();
@@ -64,6 +65,17 @@ class Sink implements LogSink {
   /** Writers over their high-water mark; while non-empty every source is paused. */
   private readonly congested = new Set<object>();
   private warnedBroken = false;
+  /** Output stdout did not get (after EPIPE, or past close()'s deadline), and why. */
+  readonly dropped = { bytes: 0, lines: 0, ownLines: 0 };
+  dropReason = '';
+  /** Where pidone's own lines go: stdout, or a capture while close() formats the last line. */
+  private ownTarget: ((buf: Buffer) => void) | null = null;
+  /** Called by finish() once close() waits for the pipes and the last one ended. */
+  private allEnded: (() => void) | null = null;
+  private closing: Promise<CloseReport> | null = null;
+  /** The self ring's timestamp text, formatted once per millisecond. */
+  private ringMs = -1;
+  private ringTime = '';
 
   constructor(opts: LogSinkOptions) {
     this.format = opts.settings.log_format;
@@ -74,7 +86,7 @@ class Sink implements LogSink {
     this.errFd = opts.errFd ?? 2;
     this.timestamps = opts.settings.timestamps && this.format !== 'json' ? new TimestampCache(this.colored) : null;
     const hwm = opts.highWaterMark ?? 1024 * 1024;
-    this.out = new FdWriter({
+    this.out = openOutWriter({
       fd: opts.out,
       highWaterMark: hwm,
       onDrain: () => this.drained(this.out),
@@ -87,12 +99,12 @@ class Sink implements LogSink {
       tailBytes,
       highWaterMark: hwm,
       ownFds: [opts.out, this.errFd],
-      onFileError: (msg) => this.event('error', msg),
+      onFileError: (msg, level) => this.event(level ?? 'error', msg),
       onFileDrained: (f) => this.drained(f),
     });
     for (const name of opts.names ?? []) this.programs.add(name);
     for (const p of opts.programs ?? []) this.programs.add(p);
-    this.logger = this.format === 'json' ? createEventLogger((s) => this.writeOut(Buffer.from(s)), this.now) : null;
+    this.logger = this.format === 'json' ? createEventLogger((s) => this.writeOwn(Buffer.from(s)), this.now) : null;
   }
 
   attach(program: string, stream: StreamName, source: LogSource): () => void {
@@ -120,8 +132,14 @@ class Sink implements LogSink {
 
   event(level: EventLevel, message: string, fields?: Record<string, unknown>): void {
     const time = this.now();
-    this.selfRing.push(Buffer.from(`${timestampText(time, false)}${level.toUpperCase()} ${message}\n`));
-    for (const fn of this.subscribers.get(SELF_NAME) ?? []) safeCall(fn, 'stdout', message);
+    if (this.ownTarget === null) {
+      if (time !== this.ringMs) {
+        this.ringMs = time;
+        this.ringTime = timestampText(time, false);
+      }
+      this.selfRing.push(Buffer.from(`${this.ringTime}${level.toUpperCase()} ${message}\n`));
+      for (const fn of this.subscribers.get(SELF_NAME) ?? []) safeCall(fn, 'stdout', message);
+    }
     if (this.logger !== null) {
       this.logger[level](fields ?? {}, message);
       return;
@@ -129,7 +147,19 @@ class Sink implements LogSink {
     const head = (this.timestamps?.get(time).toString() ?? '') + selfPrefix(this.programs.width, level, this.colored);
     let text = '';
     for (const line of message.split('\n')) text += `${head}${line}\n`;
-    this.writeOut(Buffer.from(text));
+    this.writeOwn(Buffer.from(text));
+  }
+
+  /** The bytes event() would print for one of pidone's lines, without printing or recording them. */
+  formatOwn(level: EventLevel, message: string, fields?: Record<string, unknown>): Buffer {
+    const parts: Buffer[] = [];
+    this.ownTarget = (b) => parts.push(b);
+    try {
+      this.event(level, message, fields);
+    } finally {
+      this.ownTarget = null;
+    }
+    return Buffer.concat(parts);
   }
 
   subscribe(program: string, fn: LineSubscriber): () => void {
@@ -176,10 +206,40 @@ class Sink implements LogSink {
     await Promise.all([this.out.flush(), this.programs.flush()]);
   }
 
-  async close(): Promise<void> {
-    for (const a of this.attached) this.finish(a);
-    await this.flush();
-    await this.programs.close();
+  close(opts: CloseOptions = {}): Promise<CloseReport> {
+    this.closing ??= closeSink(this, opts);
+    return this.closing;
+  }
+
+  /** Resolves once every attached pipe has ended (for close()). */
+  pipesEnded(): Promise<void> {
+    if (this.attached.size === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.allEnded = resolve));
+  }
+
+  /** Reads every pipe from now on, whatever the backpressure (close(), once writers gave up). */
+  resumeAll(): void {
+    this.congested.clear();
+    for (const a of this.attached) a.source.resume();
+  }
+
+  /** Stops reading the pipes still open; returns how many there were. */
+  detachAll(): number {
+    const n = this.attached.size;
+    for (const a of [...this.attached]) {
+      a.done = true;
+      if (a.timer !== null) clearTimeout(a.timer);
+      this.attached.delete(a);
+      a.source.pause();
+    }
+    return n;
+  }
+
+  /** Stdout gave up (deadline): count what it held, and everything printed from now on. */
+  abandonOut(reason: string): void {
+    this.countDropped(this.out.abandon());
+    this.dropReason ||= reason;
+    this.drained(this.out);
   }
 
   private onData(a: Attached, chunk: Buffer): void {
@@ -190,7 +250,7 @@ class Sink implements LogSink {
     const n = sp.feed(chunk);
     if (n > 0) this.emit(a, n);
     if (sp.pending > 0) {
-      if (!hadPartial || n > 0) a.since = performance.now();
+      if (!hadPartial || n > 0) a.since = monoMs();
       this.armPartial(a);
     }
   }
@@ -202,14 +262,13 @@ class Sink implements LogSink {
     const prog = a.prog;
     const subs = this.subscribers.get(prog.name);
     const texts = this.format === 'json' || subs !== undefined ? pieceTexts(sp) : null;
-    if (!this.out.broken) {
-      if (this.format === 'prefix') {
-        this.writeOut(prefixBatch(sp, prog.prefixes[a.stream], this.timestamps?.get(this.now()) ?? null));
-      } else if (this.format === 'raw') {
-        for (const b of rawSlices(sp, true)) this.writeOut(b);
-      } else {
-        this.writeOut(jsonBatch(sp, this.now(), prog.jsonBindings[a.stream], texts!));
-      }
+    // Formatted even when stdout is broken: what it misses is counted, to the byte.
+    if (this.format === 'prefix') {
+      this.writeOut(prefixBatch(sp, prog.prefixes[a.stream], this.timestamps?.get(this.now()) ?? null));
+    } else if (this.format === 'raw') {
+      for (const b of rawSlices(sp, true)) this.writeOut(b);
+    } else {
+      this.writeOut(jsonBatch(sp, this.now(), prog.jsonBindings[a.stream], texts!));
     }
     const file = prog.files[a.stream];
     if (file !== undefined) {
@@ -221,7 +280,20 @@ class Sink implements LogSink {
   }
 
   private writeOut(buf: Buffer): void {
-    if (!this.out.write(buf)) this.congest(this.out);
+    if (this.out.broken) this.countDropped({ bytes: buf.length, lines: newlines(buf), ownLines: 0 });
+    else if (!this.out.write(buf)) this.congest(this.out);
+  }
+
+  private writeOwn(buf: Buffer): void {
+    if (this.ownTarget !== null) this.ownTarget(buf);
+    else if (this.out.broken) this.countDropped({ bytes: buf.length, lines: 0, ownLines: newlines(buf) });
+    else if (!this.out.write(buf, true)) this.congest(this.out);
+  }
+
+  private countDropped(d: Dropped): void {
+    this.dropped.bytes += d.bytes;
+    this.dropped.lines += d.lines;
+    this.dropped.ownLines += d.ownLines;
   }
 
   /** Prints a partial line once it has waited partialMs (a prompt, a progress bar). */
@@ -231,7 +303,7 @@ class Sink implements LogSink {
       a.timer = null;
       if (a.done || a.splitter.pending === 0) return;
       // While paused by backpressure the program is blocked by us, not waiting at a prompt.
-      if (this.congested.size === 0 && performance.now() - a.since >= this.partialMs) this.emit(a, a.splitter.flush());
+      if (this.congested.size === 0 && monoMs() - a.since >= this.partialMs) this.emit(a, a.splitter.flush());
       else this.armPartial(a);
     }, this.partialMs);
     a.timer.unref();
@@ -245,6 +317,11 @@ class Sink implements LogSink {
     a.timer = null;
     this.emit(a, a.splitter.flush());
     this.attached.delete(a);
+    if (this.attached.size === 0 && this.allEnded !== null) {
+      const done = this.allEnded;
+      this.allEnded = null;
+      done();
+    }
   }
 
   private congest(writer: object): void {
@@ -255,7 +332,7 @@ class Sink implements LogSink {
 
   private drained(writer: object): void {
     if (!this.congested.delete(writer) || this.congested.size > 0) return;
-    const now = performance.now();
+    const now = monoMs();
     for (const a of this.attached) {
       a.since = now; // the pause was ours: give partial lines their full wait again
       a.source.resume();
@@ -264,11 +341,17 @@ class Sink implements LogSink {
 
   private outBroken(err: NodeJS.ErrnoException): void {
     this.drained(this.out);
+    this.dropReason ||= `stdout failed: ${err.code ?? err.message}`;
     if (this.warnedBroken) return;
     this.warnedBroken = true;
-    const msg = `pidone: cannot write to stdout (${err.code ?? err.message}); program output is no longer printed there (log files and tails go on), supervision continues\n`;
-    fsWrite(this.errFd, msg, () => {});
+    writeNotice(this.errFd, `pidone: cannot write to stdout (${err.code ?? err.message}); program output is no longer printed there (log files and tails go on), supervision continues\n`);
   }
+}
+
+function newlines(b: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+  return n;
 }
 
 function safeCall(fn: LineSubscriber, stream: StreamName, line: string): void {

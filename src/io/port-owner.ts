@@ -123,8 +123,11 @@ function socketInodes(pid: number): Set<number> | null {
     try {
       const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
       if (m) out.add(Number(m[1]));
-    } catch {
-      // closed meanwhile
+    } catch (err) {
+      // ENOENT: closed meanwhile. Anything else (EACCES: a process that switched users is not
+      // dumpable, and without CAP_SYS_PTRACE, as in a default Docker container, even root may
+      // list its descriptors but not read them): pidone cannot tell.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return null;
     }
   }
   return out;
@@ -169,7 +172,7 @@ function ownership(root: number, port: number, address: string | null, self: num
     if (held === null) unreadable = true;
     else if ([...held].some((i) => inodes.has(i))) return { kind: 'ours' };
   }
-  if (unreadable) return { kind: 'unknown', why: 'pidone may not read the descriptors of some of the program\'s processes' };
+  if (unreadable) return { kind: 'unknown', why: 'pidone may not read the descriptors of the program\'s processes (a program that switched users, in a container without CAP_SYS_PTRACE: --cap-add SYS_PTRACE lets pidone check)' };
   return { kind: 'foreign', holders: holdersOf(inodes, new Set(mine)) };
 }
 

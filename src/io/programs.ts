@@ -2,7 +2,7 @@
 // files. Adding or removing a program re-pads every prefix, because the
 // name column is as wide as the widest name.
 import type { ProgramSpec } from '../model/spec.ts';
-import { LogFile, type LogFileSpec } from './log-file.ts';
+import { LogFile, type LogFileSpec, type Loss } from './log-file.ts';
 import { isOwnOutput } from './own-output.ts';
 import { logRing, type RingBuffer } from './ring-buffer.ts';
 import { jsonBindings } from './json-lines.ts';
@@ -37,7 +37,7 @@ export interface ProgramsOptions {
   readonly highWaterMark: number;
   /** pidone's own output fds: a log file that is one of them is not a separate file. */
   readonly ownFds: readonly number[];
-  readonly onFileError: (message: string) => void;
+  readonly onFileError: (message: string, level?: 'error' | 'warn') => void;
   readonly onFileDrained: (file: LogFile) => void;
 }
 
@@ -48,6 +48,8 @@ export class Programs {
   private readonly colors = new ColorAssigner();
   /** Files being closed after a reload or removal; flush() waits for them. */
   private readonly closing = new Set<Promise<void>>();
+  /** Every file ever opened that lost output, for the report at close. */
+  private readonly lossy = new Set<LogFile>();
   width = nameWidth([]);
 
   constructor(opts: ProgramsOptions) {
@@ -75,7 +77,8 @@ export class Programs {
         fileKey: '[]',
       };
       this.byName.set(name, p);
-      this.repad();
+      // Only a wider name moves the column (a full scan per add made 1,000 programs O(n²)).
+      if (name.length > this.width) this.repad();
     }
     if (typeof program !== 'string') this.setFiles(p, program);
     return p;
@@ -104,6 +107,25 @@ export class Programs {
   async close(): Promise<void> {
     for (const p of this.byName.values()) this.closeFiles(p);
     await Promise.all([...this.closing]);
+  }
+
+  /** Gives up on every file that still has output waiting (the final flush deadline passed). */
+  abandonSlow(reason: string): void {
+    for (const f of this.files()) if (f.pending > 0) f.abandon(reason);
+  }
+
+  /** What each file did not get, by path (files closed by reloads included). */
+  losses(): { path: string; loss: Loss }[] {
+    const out: { path: string; loss: Loss }[] = [];
+    for (const f of new Set([...this.lossy, ...this.files()])) {
+      const loss = f.lost();
+      if (loss !== null) out.push({ path: f.path, loss });
+    }
+    return out;
+  }
+
+  private *files(): Iterable<LogFile> {
+    for (const p of this.byName.values()) yield* Object.values(p.files);
   }
 
   private prefixesOf(name: string): Record<StreamName, PrefixPair> {
@@ -149,9 +171,11 @@ export class Programs {
 
   private closeFiles(p: ProgramOut): void {
     for (const f of Object.values(p.files)) {
+      this.lossy.add(f); // kept only if it lost something (below)
       // A closed file can no longer congest anything.
       const done: Promise<void> = f.close().finally(() => {
         this.closing.delete(done);
+        if (f.lost() === null) this.lossy.delete(f);
         this.opts.onFileDrained(f);
       });
       this.closing.add(done);

@@ -100,7 +100,14 @@ export class Violation extends Error {}
 
 /** Runs a case; throws a Violation on the first broken invariant. Returns a short trace for debugging. */
 export function runCase(config: ConfigCase, ops: readonly Op[]): string[] {
-  return new CaseRun(config).run(ops);
+  const run = new CaseRun(config);
+  try {
+    return run.run(ops);
+  } catch (err) {
+    // PIDONE_MODEL_TRACE=1 adds what happened (time, event, process) to the message.
+    if (err instanceof Violation && process.env.PIDONE_MODEL_TRACE) err.message += `\ntrace:\n${run.trace.join('\n')}`;
+    throw err;
+  }
 }
 
 class CaseRun {
@@ -340,6 +347,9 @@ class CaseRun {
       this.everSpawned.add(e.name);
     }
     if (e.type === 'backoff') this.checkBackoff(e.name, e.delay, e.attempt, now);
+    // When each process went STOPPING (between the checks too: a stop may end and begin again).
+    if (e.type === 'state' && e.to === 'STOPPING') this.stoppingSince.set(e.name, now);
+    if (e.type === 'state' && e.from === 'STOPPING') this.stoppingSince.delete(e.name);
     // A retry that will not come (stopped, replaced, removed) is forgotten.
     if (e.type === 'state' && e.from === 'BACKOFF' && e.to !== 'STARTING') this.lastBackoff.delete(e.name);
     if (e.type === 'removed') this.lastBackoff.delete(e.name);
