@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,4 +129,19 @@ test('browser POSTs: cross-origin refused (also /RPC2), same-origin needs the pa
   assert.equal(h.world.state('web'), 'RUNNING');
   assert.equal((await post('/api/programs/web/stop?wait=0', { Origin: 'http://localhost', 'X-CSRF-Token': token! })).status, 200);
   assert.equal(h.world.state('web'), 'STOPPING');
+});
+
+test('a followed log outlives the request timeout: only the request must arrive in time, not the answer end', async () => {
+  h = await startHarness([ini('web')], { headersTimeoutMs: 300, requestTimeoutMs: 600 });
+  const t0 = Date.now();
+  const closedAfter = await new Promise<number>((resolve) => {
+    const req = request({ socketPath: h!.socket, path: '/api/programs/web/logs?follow=1' }, (res) => {
+      res.resume();
+      res.on('close', () => resolve(Date.now() - t0));
+      // Three request timeouts later, the client ends it.
+      setTimeout(() => req.destroy(), 1800);
+    });
+    req.end();
+  });
+  assert.ok(closedAfter >= 1700, `the stream was cut after ${closedAfter} ms`);
 });

@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
+import { until } from './support/daemon.ts';
 import { BASE_ENV, DIST, RECORDER, childrenOf, killAll, runPidone, stateOf } from './support/pid1.ts';
 
 afterEach(killAll);
@@ -48,8 +49,12 @@ test('signals only the child without -g, and its whole process group with -g', a
     const host = await run.hostPid();
     process.kill(host, 'SIGUSR2');
     await run.json((o) => o.event === 'signal' && o.tag === 'child');
-    await sleep(200);
-    const grandchildGotIt = run.stdout.some((l) => l.includes('"grandchild"') && l.includes('"signal"'));
+    // A marker straight to the grandchild: it takes pending signals lowest number first, so a
+    // USR2 (12) from pidone, if it came, is reported before this TERM (15).
+    const child = childrenOf(host)[0]!;
+    process.kill(childrenOf(child)[0]!, 'SIGTERM');
+    await run.json((o) => o.event === 'signal' && o.tag === 'grandchild' && o.signo === 15);
+    const grandchildGotIt = run.stdout.some((l) => l.includes('"grandchild"') && l.includes('"signo": 12'));
     assert.equal(grandchildGotIt, group, `grandchild received the signal: ${grandchildGotIt} with -g: ${group}`);
     process.kill(host, 'SIGKILL');
     await run.exited;
@@ -147,12 +152,20 @@ z=0; for f in /proc/[0-9]*/stat; do read -r _ _ s _ < $f 2>/dev/null && [ "$s" =
 });
 
 test('orphans are reparented to pidone and reaped when it is not PID 1 (automatic subreaper)', async () => {
-  const run = runPidone(['--', 'sh', '-c', '(sleep 0.3 &); sleep 0.1; ps -o ppid= -p $(pgrep -n -x sleep -P 1 || pgrep -n sleep) >/dev/null; sleep 0.6; echo done'], { namespace: false });
+  // The subshell forks a sleep and exits at once: the sleep is an orphan, re-parented to pidone.
+  const run = runPidone(['--', 'sh', '-c', '(exec 1>&-; sleep 1.5 &); echo orphaned; sleep 2; echo done'], { namespace: false });
   const host = await run.hostPid();
-  await sleep(150);
-  const orphans = childrenOf(host).filter((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep' && pid !== host);
-  assert.ok(orphans.length >= 1, 'the orphaned sleep was re-parented to pidone');
-  await run.line((l) => l === 'done');
+  await run.line((l) => l === 'orphaned');
+  let orphans: number[] = [];
+  const isSleep = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep';
+    } catch {
+      return false;
+    }
+  };
+  await until(() => (orphans = childrenOf(host).filter(isSleep)).length >= 1, 1500, 'the orphaned sleep re-parented to pidone');
+  await run.line((l) => l === 'done', 10_000);
   assert.equal((await run.exited).code, 0);
   for (const pid of orphans) assert.ok(!existsSync(`/proc/${pid}`), `orphan ${pid} was reaped`);
 });

@@ -129,14 +129,21 @@ export class ControlServer {
 
   #server(transport: Transport, creds: Credentials | null): Server {
     // At most 512 connections, and a descriptor left for the next one: slow or idle ones make room.
-    const guard = new ConnectionGuard(512);
+    const guard = new ConnectionGuard(512, undefined, { headersMs: this.#opts.headersTimeoutMs ?? 10_000, requestMs: this.#opts.requestTimeoutMs ?? 30_000 });
     const server = createServer({
       headersTimeout: this.#opts.headersTimeoutMs ?? 10_000,
       requestTimeout: this.#opts.requestTimeoutMs ?? 30_000,
       keepAliveTimeout: 5_000,
-      connectionsCheckingInterval: Math.min(1000, this.#opts.headersTimeoutMs ?? 1000),
+      // Node's own timeout check is an endless 1 s timer; the guard keeps the deadlines instead,
+      // with a timer only while a connection waits (an idle pidone makes no wakeups).
+      connectionsCheckingInterval: 2 ** 31 - 1,
     }, (req, res) => {
       guard.busy(req.socket);
+      // A request without a body is whole already (its 'end' comes only if someone reads it);
+      // one with a body is once the handler has read it.
+      const body = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+      if (!body) guard.received(req.socket);
+      else req.once('end', () => guard.received(req.socket));
       res.once('close', () => guard.idle(req.socket));
       this.#handle(req, res, transport, creds).catch((err: unknown) => this.#failed(res, err));
     });
