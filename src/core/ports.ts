@@ -56,6 +56,12 @@ export interface Spawner {
    * once); the core queues them.
    */
   spawn(spec: ProgramSpec, events: ChildEvents): SpawnOutcome;
+  /**
+   * What spawn() would fail with for the command alone (not_found, not_executable,
+   * bad_command), checked without spawning: supervisord refuses a person's start with NO_FILE
+   * or NOT_EXECUTABLE before anything changes. Absent: nothing is checked ahead.
+   */
+  check?(spec: ProgramSpec): SpawnError | null;
 }
 
 export interface ProbeCallbacks {
