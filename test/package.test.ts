@@ -37,8 +37,8 @@ test('npm pack: dist/ with the addon, the schema, README and docs, native source
   assert.deepEqual(paths, ['README.md', 'dist/package.json', 'dist/pidone.js', 'dist/pidone.node', ...docs, 'native/binding.gyp', 'native/install.mjs', 'native/pidone.c', 'package.json', 'schema/pidone.schema.json'].sort());
   const size = (p: string) => packed.files.find((f) => f.path === p)!.size;
   // Goals (issue 8): bundle under 300 KB (not met: about 360 KB, see the README), addon under
-  // 30 KB. The bounds catch regressions.
-  assert.ok(size('dist/pidone.js') < 400_000, `dist/pidone.js is ${size('dist/pidone.js')} bytes`);
+  // 30 KB. The bounds catch regressions. Event listeners and stdin pipes (issue 14) cost 12 KB.
+  assert.ok(size('dist/pidone.js') < 415_000, `dist/pidone.js is ${size('dist/pidone.js')} bytes`);
   assert.ok(size('dist/pidone.node') < 30_000, `dist/pidone.node is ${size('dist/pidone.node')} bytes`);
   assert.ok(packed.size < 250_000, `tarball is ${packed.size} bytes`);
   t.diagnostic(`tarball ${packed.size} B; dist/pidone.js ${size('dist/pidone.js')} B; dist/pidone.node ${size('dist/pidone.node')} B`);
