@@ -55,6 +55,7 @@ const stderrOf = async (s: Server, name: string) => String(await rpc(s.socket, '
 function events(log: string): { name: string; serial: number; payload: string }[] {
   const out: { name: string; serial: number; payload: string }[] = [];
   const lines = log.split('\n');
+  lines.pop(); // every entry ends with a newline of the listener's own
   for (let i = 0; i < lines.length; i++) {
     const m = /^([A-Z_0-9]+) (\d+) (\d+)$/.exec(lines[i]!);
     if (!m) continue;
@@ -87,23 +88,28 @@ autostart=false
 command=${PY} ${LISTENER}
 events=PROCESS_STATE,PROCESS_LOG,REMOTE_COMMUNICATION,PROCESS_GROUP,SUPERVISOR_STATE_CHANGE
 buffer_size=100
+numprocs=2
+process_name=%(program_name)s_%(process_num)d
 `;
   const servers = await both(conf);
   const logs = await Promise.all(servers.map(async (s) => {
-    await until(async () => (await stateOf(s, 'fail')) === 'FATAL' && (await stateOf(s, 'log')) === 'RUNNING', 20_000, 'fail FATAL');
+    const running = async (n: string) => (await stateOf(s, n)) === 'RUNNING';
+    await until(async () => (await stateOf(s, 'fail')) === 'FATAL' && await running('log:log_0') && await running('log:log_1'), 20_000, 'fail FATAL');
     await rpc(s.socket, 'supervisor.startProcess', 'job');
     await rpc(s.socket, 'supervisor.stopProcess', 'job');
     await rpc(s.socket, 'supervisor.sendRemoteCommEvent', 'hello', 'wörld 😀');
     await rpc(s.socket, 'supervisor.removeProcessGroup', 'job');
-    await until(async () => (await stderrOf(s, 'log')).includes('PROCESS_GROUP_REMOVED'), 10_000, 'the last event');
-    return events(await stderrOf(s, 'log'));
+    // The pool's two listeners share the events: one log, in serial order.
+    const merged = async () => [...events(await stderrOf(s, 'log:log_0')), ...events(await stderrOf(s, 'log:log_1'))].sort((a, b) => a.serial - b.serial);
+    await until(async () => (await merged()).some((e) => e.name === 'PROCESS_GROUP_REMOVED'), 10_000, 'the last event');
+    return merged();
   }));
   const [sd, p1] = logs as [ReturnType<typeof events>, ReturnType<typeof events>];
   // Events interleave differently (supervisord acts once per tick: a program reaches RUNNING
   // on the tick after its spawn, after its first output; pidone at once): compare what each
   // process went through, its states and its output apart, and the rest in order.
   const of = (list: typeof sd, key: string, kind = 'PROCESS_STATE') => list.filter((e) => e.name.startsWith(kind) && e.payload.startsWith(`processname:${key} `)).map((e) => `${e.name} ${e.payload}`);
-  for (const name of ['fail', 'talk', 'job', 'log']) {
+  for (const name of ['fail', 'talk', 'job', 'log_0', 'log_1']) {
     assert.deepEqual(of(p1, name), of(sd, name), `the states of ${name}`);
     assert.deepEqual(of(p1, name, 'PROCESS_LOG'), of(sd, name, 'PROCESS_LOG'), `the output of ${name}`);
   }
@@ -118,7 +124,7 @@ buffer_size=100
     'PROCESS_STATE_FATAL processname:fail groupname:fail from_state:BACKOFF',
   ], 'what supervisord sends, spelled out');
   assert.ok(rest(p1).includes('REMOTE_COMMUNICATION type:hello\nwörld 😀'));
-  assert.deepEqual(p1.map((e) => e.serial), p1.map((_, i) => i), 'serials from 0, none lost');
+  assert.deepEqual(p1.map((e) => e.serial), p1.map((_, i) => i), 'serials from 0, each event to one listener of the pool, none lost');
 });
 
 /** A program that can never start, and a listener that ends the container when it goes FATAL. */
@@ -154,6 +160,7 @@ for (const [kind, listener] of Object.entries(LISTENERS)) {
       return end;
     }));
     assert.deepEqual(ends[1], ends[0], `pidone ended as supervisord did:\n${servers[1].output()}`);
+    assert.deepEqual(ends[0], { code: 0, signal: null }, 'supervisord exits 0 on SIGQUIT and on shutdown');
     assert.match(servers[1].output(), /gave up: broken entered FATAL state/);
     assert.match(servers[1].output(), /received SIG(QUIT indicating exit request)|shutting down: shutdown requested by a control client/);
   });
@@ -206,12 +213,16 @@ startsecs=0
   assert.deepEqual(runs[1], { fg: '==> Press Ctrl-C to exit <==\ntyped on a tty\ntyped on a tty\n^CExiting foreground\n', state: 'RUNNING', log: 'typed on a tty\n' });
 });
 
-test("events reach the JSON API's event stream", { timeout: 30_000 }, async () => {
+test("events reach the JSON API's event stream; a TICK_5 listener gets ticks on the 5 s boundaries", { timeout: 30_000 }, async () => {
   const conf = `${HEAD}
 [program:web]
 command=sleep 1000
 startsecs=0
 autostart=false
+
+[eventlistener:ticks]
+command=${PY} ${LISTENER}
+events=TICK_5
 `;
   const p1 = await startPidone(conf);
   stops.push(p1.stop);
@@ -229,5 +240,10 @@ autostart=false
   const text = seen.join('');
   assert.match(text, /event: PROCESS_STATE_RUNNING\ndata: \{"eventname":"PROCESS_STATE_RUNNING","serial":null,"payload":"processname:web groupname:web from_state:STARTING pid:\d+"\}/);
   assert.match(text, /event: REMOTE_COMMUNICATION\ndata: \{"eventname":"REMOTE_COMMUNICATION","serial":null,"payload":"type:kind\\nsome data"\}/);
+  await until(async () => (await stderrOf(p1, 'ticks')).includes('TICK_5'), 12_000, 'a tick');
+  const [tick] = events(await stderrOf(p1, 'ticks'));
+  assert.equal(tick?.name, 'TICK_5');
+  assert.match(tick?.payload ?? '', /^when:\d+$/);
+  assert.equal(Number(tick?.payload.slice(5)) % 5, 0, 'when: a multiple of 5 s');
   assert.equal((await http(p1.socket, 'GET', '/healthz')).status, 200);
 });

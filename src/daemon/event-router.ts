@@ -128,7 +128,11 @@ export class EventRouter implements StdioObserver {
   }
 
   opened(spec: ProgramSpec, pid: number, stdin: StdinPipe, protocol: ProtocolSource | null): void {
-    if (spec.eventlistener !== undefined) this.#pools.get(spec.group)?.opened(spec.name, pid, stdin, protocol);
+    if (spec.eventlistener === undefined) return;
+    const pool = this.#pools.get(spec.group);
+    if (pool !== undefined) pool.opened(spec.name, pid, stdin, protocol);
+    // No pool (its config changed under it): read and drop, so the listener never blocks.
+    else protocol?.on('data', () => {});
   }
 
   closed(spec: ProgramSpec, pid: number): void {
