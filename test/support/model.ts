@@ -209,6 +209,9 @@ class CaseRun {
             if (due !== (status === 'NO_FILE')) throw new Violation(`${op.verb} ${target}: ${n} (${b?.life}) answered ${status}${due ? ', its command is missing: NO_FILE' : ''}`);
             if (!due) continue;
             this.manual.delete(n);
+            // A pending automatic start may go ahead because the same command started what it
+            // waited for: that start is the dependency's doing, not the refused one's.
+            if (b?.life === 'waiting' && answered.some(([m, st]) => m !== n && st === 'SUCCESS')) continue;
             const a = after.get(n);
             if (b?.life !== a?.life || b?.spawns !== a?.spawns) throw new Violation(`${op.verb} ${target}: ${n} answered NO_FILE but went from ${b?.life} to ${a?.life}`);
           }
