@@ -6,6 +6,7 @@
 // terminal) send it.
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { http, rpc } from './support/control.ts';
@@ -226,7 +227,6 @@ events=TICK_5
 `;
   const p1 = await startPidone(conf);
   stops.push(p1.stop);
-  const { request } = await import('node:http');
   const seen: string[] = [];
   const req = request({ socketPath: p1.socket, path: '/api/events', headers: { Accept: 'text/event-stream' } }, (res) => {
     res.setEncoding('utf8').on('data', (d: string) => seen.push(d));
