@@ -5,6 +5,7 @@ import { errorsOf, loadText } from './support/config.ts';
 import { formatDiagnostic } from '../src/config/diagnostic.ts';
 
 const cases: [string, string, string[]][] = [
+  ["a bad stdin value", "programs:\n  web:\n    command: x\n    stdin: tty\n", ["pidone.yaml:4:5: programs.web.stdin: expected pipe | null, got \"tty\""]],
   ["a bad restart value", "programs:\n  web:\n    command: x\n    restart: sometimes\n", ["pidone.yaml:4:5: programs.web.restart: expected always | on-failure | never, got \"sometimes\""]],
   ["a bad duration", "programs:\n  web:\n    command: x\n    stop_timeout: 10 sec\n", ["pidone.yaml:4:5: programs.web.stop_timeout: expected a duration like 500ms, 10s, 1m30s or a number of seconds, got \"10 sec\""]],
   ["a bad signal lists the valid names", "programs:\n  web:\n    command: x\n    stop_signal: SIGFOO\n", ["pidone.yaml:4:5: programs.web.stop_signal: expected a signal name (HUP, INT, QUIT, ILL, TRAP, ABRT, BUS, FPE, KILL, USR1, SEGV, USR2, PIPE, ALRM, TERM, STKFLT, CHLD, CONT, STOP, TSTP, TTIN, TTOU, URG, XCPU, XFSZ, VTALRM, PROF, WINCH, IO, PWR, SYS) or number 1-31, got \"SIGFOO\""]],

@@ -46,19 +46,15 @@ describe('INI errors', () => {
     "supervisord.conf:8: [group:g] programs: [group:g] name a is ambiguous (exists as program and fcgi-program)",
   ]));
   it("buffer_size below 1", () => assert.deepEqual(diagnose(`${S}[eventlistener:l]\ncommand=/bin/l\nevents=TICK_5\nbuffer_size=0\n`), [
-    "supervisord.conf:2: warning: [eventlistener:l] pidone does not run event listeners; it is checked but will not be started",
     "supervisord.conf:5: [eventlistener:l] buffer_size: [eventlistener:l] section sets invalid buffer_size (0); expected 1 or more",
   ]));
   it("an event listener without events=", () => assert.deepEqual(diagnose(`${S}[eventlistener:l]\ncommand=/bin/l\n`), [
     "supervisord.conf:2: [eventlistener:l] events: [eventlistener:l] section requires an \"events\" line; add events=PROCESS_STATE (or another event type)",
-    "supervisord.conf:2: warning: [eventlistener:l] pidone does not run event listeners; it is checked but will not be started",
   ]));
   it("an unknown event type", () => assert.deepEqual(diagnose(`${S}[eventlistener:l]\ncommand=/bin/l\nevents=TICK_7\n`), [
-    "supervisord.conf:2: warning: [eventlistener:l] pidone does not run event listeners; it is checked but will not be started",
     "supervisord.conf:4: [eventlistener:l] events: Unknown event type TICK_7 in [eventlistener:l] events; known types: EVENT, PROCESS_STATE, PROCESS_STATE_STOPPED, PROCESS_STATE_EXITED, PROCESS_STATE_STARTING, PROCESS_STATE_STOPPING, PROCESS_STATE_BACKOFF, PROCESS_STATE_FATAL, PROCESS_STATE_RUNNING, PROCESS_STATE_UNKNOWN, PROCESS_COMMUNICATION, PROCESS_COMMUNICATION_STDOUT, PROCESS_COMMUNICATION_STDERR, PROCESS_LOG, PROCESS_LOG_STDOUT, PROCESS_LOG_STDERR, REMOTE_COMMUNICATION, SUPERVISOR_STATE_CHANGE, SUPERVISOR_STATE_CHANGE_RUNNING, SUPERVISOR_STATE_CHANGE_STOPPING, TICK, TICK_5, TICK_60, TICK_3600, PROCESS_GROUP, PROCESS_GROUP_ADDED, PROCESS_GROUP_REMOVED",
   ]));
   it("redirect_stderr in an event listener", () => assert.deepEqual(diagnose(`${S}[eventlistener:l]\ncommand=/bin/l\nevents=TICK_5\nredirect_stderr=true\n`), [
-    "supervisord.conf:2: warning: [eventlistener:l] pidone does not run event listeners; it is checked but will not be started",
     "supervisord.conf:5: [eventlistener:l] redirect_stderr: [eventlistener:l] section sets redirect_stderr=true but this is not allowed because it will interfere with the eventlistener protocol; remove redirect_stderr",
   ]));
   it("socket_backlog out of range", () => assert.deepEqual(diagnose(`${S}[fcgi-program:f]\ncommand=/bin/f\nsocket=tcp://h:1\nsocket_backlog=0\n`), [

@@ -86,9 +86,15 @@ describe('INI model', () => {
     assert.equal(fixture('basic-program.conf').settings.umask, null);
   });
 
-  it('keeps event listeners and FastCGI programs apart from the runnable programs', () => {
+  it('runs event listener pools as programs of their pool, with its settings and priority; keeps FastCGI programs apart', () => {
     const r = fixture('eventlistener.conf');
-    assert.deepEqual(r.programs.map((p) => p.name), ['app']);
+    assert.deepEqual(r.programs.map((p) => [p.name, p.group, p.priority, p.stdin, p.eventlistener]), [
+      ['watch', 'watch', -1, 'pipe', { events: ['PROCESS_STATE_EXITED', 'PROCESS_STATE_FATAL', 'TICK_60'], buffer_size: 25, accepts: 'OK' }],
+      ['stdout-0', 'stdout', 5, 'pipe', { events: ['PROCESS_LOG'], buffer_size: 10, accepts: 'any' }],
+      ['stdout-1', 'stdout', 5, 'pipe', { events: ['PROCESS_LOG'], buffer_size: 10, accepts: 'any' }],
+      ['app', 'app', 999, 'pipe', undefined],
+    ]);
+    assert.deepEqual(r.groups.map((g) => [g.name, g.priority]), [['watch', -1], ['stdout', 5], ['app', 999]]);
     assert.deepEqual(r.eventlisteners.map((g) => [g.name, g.listener?.events]), [['watch', ['PROCESS_STATE_EXITED', 'PROCESS_STATE_FATAL', 'TICK_60']], ['stdout', ['PROCESS_LOG']]]);
     const f = fixture('fcgi.conf');
     assert.deepEqual(f.fcgi_programs.map((g) => [g.name, g.socket]), [['php', 'unix:///run/php.sock']]);

@@ -10,7 +10,7 @@ describe('INI warnings', () => {
   it("a header without its closing ]", () => assert.deepEqual(diagnose(`${S}[program:web\n`), ["supervisord.conf:2: warning: '[program:web' is read as a key of [supervisord]: a section header needs its closing ']'"]));
   it("an include pattern matching a directory", () => assert.deepEqual(diagnose(`${S}[include]\nfiles=conf.d/*.conf\n`, { 'conf.d/a.conf/': '' }), ["conf.d/a.conf: warning: included file cannot be read (EISDIR); supervisord skips it silently"]));
   it("an include pattern matching nothing", () => assert.deepEqual(diagnose(`${S}[include]\nfiles=conf.d/*.conf\n`), ["supervisord.conf:3: warning: [include] files: nothing matches 'conf.d/*.conf'"]));
-  it("an event listener", () => assert.deepEqual(diagnose(`${S}[eventlistener:l]\ncommand=/bin/l\nevents=TICK_5\n`), ["supervisord.conf:2: warning: [eventlistener:l] pidone does not run event listeners; it is checked but will not be started"]));
+  it("an event listener runs: no warning", () => assert.deepEqual(diagnose(`${S}[eventlistener:l]\ncommand=/bin/l\nevents=TICK_5\n`), []));
   it("a FastCGI program", () => assert.deepEqual(diagnose(`${S}[fcgi-program:f]\ncommand=/bin/f\nsocket=tcp://127.0.0.1:9000\n`), ["supervisord.conf:2: warning: [fcgi-program:f] pidone does not run FastCGI programs; it is checked but will not be started"]));
   it("a program listed twice in a group", () => assert.deepEqual(diagnose(`${S}[program:a]\ncommand=/bin/a\n[group:g]\nprograms=a,a\n`), ["supervisord.conf:2: warning: [group:g] process 'a' is listed twice; supervisord runs it once"]));
   it("a TCP server without credentials", () => assert.deepEqual(diagnose(`${S}[inet_http_server]\nport=9001\n`), ["supervisord.conf:2: warning: [inet_http_server] has no username/password; pidone requires authentication for TCP control, so set both"]));
@@ -19,8 +19,7 @@ describe('INI warnings', () => {
   it("an unquoted separator in environment=", () => assert.deepEqual(diagnose(P('environment=A=1;B=2')), ["supervisord.conf:4: warning: [program:web] environment: ';' was taken as the separator between two pairs (only letters, digits and _/.+-(): may appear unquoted); quote the value"]));
   it("a custom RPC interface", () => assert.deepEqual(diagnose(`${S}[rpcinterface:x]\nsupervisor.rpcinterface_factory=mypkg:make\n`), ["supervisord.conf:3: warning: [rpcinterface:x] supervisor.rpcinterface_factory: pidone serves its own XML-RPC interface and ignores mypkg:make"]));
   it("a custom result_handler", () => assert.deepEqual(diagnose(`${S}[eventlistener:l]\ncommand=/bin/l\nevents=TICK_5\nresult_handler=mypkg:handle\n`), [
-    "supervisord.conf:2: warning: [eventlistener:l] pidone does not run event listeners; it is checked but will not be started",
-    "supervisord.conf:5: warning: [eventlistener:l] result_handler: mypkg:handle is a Python entry point, which pidone cannot check or call",
+    "supervisord.conf:5: warning: [eventlistener:l] result_handler: mypkg:handle is a Python entry point, which pidone cannot call; every result the listener gives accepts its event",
   ]));
   it("stdout_logfile=syslog", () => assert.deepEqual(diagnose(P('stdout_logfile=syslog')), ["supervisord.conf:4: warning: [program:web] stdout_logfile=syslog is deprecated; write stdout_syslog=true instead"]));
   it("AUTO log without rotation", () => assert.deepEqual(diagnose(P('stdout_logfile_maxbytes=0')), ["supervisord.conf:4: warning: [program:web] stdout_logfile is AUTO (a file in childlogdir) without rotation (maxbytes=0), so it grows without bound; set stdout_logfile_maxbytes"]));

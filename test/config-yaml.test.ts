@@ -254,3 +254,10 @@ test('env_file with required: false may be missing', () => {
   const ok = loadText('env_file: [{ path: nope.env, required: false }]\nprograms:\n  a: { command: x }\n');
   assert.equal(ok.warnings.length, 0);
 });
+
+test('stdin: /dev/null unless pipe is asked for (INI gives every program a pipe, as supervisord)', () => {
+  assert.equal(one('programs:\n  web:\n    command: cat\n').stdin, undefined, 'the default: /dev/null');
+  assert.equal(one('programs:\n  web:\n    command: cat\n    stdin: pipe\n').stdin, 'pipe');
+  assert.equal(one('programs:\n  web:\n    command: cat\n    stdin: null\n').stdin, 'null');
+  assert.equal(one('programs:\n  web:\n    command: cat\n    stdin: "null"\n').stdin, 'null');
+});

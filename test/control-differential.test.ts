@@ -25,16 +25,6 @@ const KNOWN: ReadonlyArray<readonly [string | RegExp, string]> = [
   ['rpc supervisor.readMainLog -200 0', "the main log holds pidone's own lines"],
   ['ctl maintail -200', "the main log holds pidone's own lines"],
   ['rpc supervisor.getProcessInfo 1', 'supervisord answers HTTP 500 to a name that is not a string; pidone INCORRECT_PARAMETERS'],
-  // Not yet: they need the core rewrite (issue 14, a later round).
-  ['rpc supervisor.signalProcessGroup pair BOGUS', 'a bad signal for a group: supervisord answers one BAD_SIGNAL per process, pidone one fault'],
-  ['ctl signal BOGUS pair:*', 'a bad signal for a group: supervisord answers one BAD_SIGNAL per process, pidone one fault'],
-  ['rpc supervisor.sendProcessStdin hello hi\n', "programs' stdin is /dev/null: NO_FILE"],
-  ['rpc supervisor.getProcessInfo missing', 'a start that cannot find the command leaves supervisord STOPPED, pidone BACKOFF then FATAL'],
-  ['ctl start missing', 'a start that cannot find the command leaves supervisord STOPPED, pidone BACKOFF then FATAL'],
-  ['ctl status missing', 'a start that cannot find the command leaves supervisord STOPPED, pidone BACKOFF then FATAL'],
-  ['ctl stop all', 'a start that cannot find the command leaves supervisord STOPPED, pidone BACKOFF then FATAL'],
-  ['ctl start all', 'a start that cannot find the command leaves supervisord STOPPED, pidone BACKOFF then FATAL'],
-  ['ctl status #2', 'a start that cannot find the command leaves supervisord STOPPED, pidone BACKOFF then FATAL'],
 ];
 
 const stops: (() => Promise<void>)[] = [];

@@ -188,7 +188,7 @@ test('log reads follow supervisord\'s offset rules; clear hides what was written
 
 test('sendProcessStdin says why it cannot work; sendRemoteCommEvent is accepted', async () => {
   h = await startHarness([ini('web', { startsecs: 0 }), ini('idle', { autostart: false })]);
-  assert.match((await rpcFaultOf(h.socket, 'supervisor.sendProcessStdin', 'web', 'x\n')).message, /^NO_FILE: stdin of web is \/dev\/null/);
+  assert.match((await rpcFaultOf(h.socket, 'supervisor.sendProcessStdin', 'web', 'x\n')).message, /^NO_FILE: web \(its stdin is \/dev\/null; YAML: set stdin: pipe\)$/);
   assert.equal((await rpcFaultOf(h.socket, 'supervisor.sendProcessStdin', 'idle', 'x')).message, 'NOT_RUNNING: idle');
   assert.equal((await rpcFaultOf(h.socket, 'supervisor.sendProcessStdin', 'web', 5)).message, 'INCORRECT_PARAMETERS');
   assert.equal(await rpc(h.socket, 'supervisor.sendRemoteCommEvent', 'type', 'data'), true);

@@ -45,12 +45,36 @@ test('start all starts only what is not running, autostart=false programs includ
   assert.deepEqual(w.spawner.order(), ['a', 'b', 'c']);
 });
 
-test('start: SPAWN_ERROR when the spawner refuses; FAILED in UNKNOWN', () => {
-  const w = new World([ini('nocmd', { autostart: false })], { exitWhenIdle: false });
+test('start of a missing command: NO_FILE, and the process stays as it was (supervisord checks first)', () => {
+  const w = new World([ini('nocmd', { autostart: false }), ini('gone', { startsecs: 0 }), ini('other', { autostart: false })], { exitWhenIdle: false });
+  w.sup.start();
   w.spawner.failing.set('nocmd', "can't find command 'nocmd'");
-  assert.deepEqual(w.sup.startProcess('nocmd'), { ok: false, fault: 'SPAWN_ERROR', message: 'SPAWN_ERROR: nocmd' });
-  assert.equal(w.state('nocmd'), 'BACKOFF');
-  assert.deepEqual(w.sup.startProcess('nocmd'), { ok: false, fault: 'ALREADY_STARTED', message: 'ALREADY_STARTED: nocmd' });
+  assert.deepEqual(w.sup.startProcess('nocmd'), { ok: false, fault: 'NO_FILE', message: "NO_FILE: can't find command 'nocmd'" });
+  assert.deepEqual([w.state('nocmd'), w.spawner.of('nocmd').length], ['STOPPED', 0], 'not BACKOFF: nothing was tried');
+  assert.deepEqual(w.sup.restartProcess('nocmd'), { ok: false, fault: 'NO_FILE', message: "NO_FILE: can't find command 'nocmd'" });
+  w.spawner.failing.set('other', { kind: 'not_executable', message: "command at '/bin/other' is not executable" });
+  const all = w.sup.startProcess('all');
+  assert.deepEqual(all.ok && all.results, [
+    { name: 'nocmd', group: 'nocmd', status: 'NO_FILE', description: "NO_FILE: can't find command 'nocmd'" },
+    { name: 'other', group: 'other', status: 'NOT_EXECUTABLE', description: "NOT_EXECUTABLE: command at '/bin/other' is not executable" },
+  ], 'one result each, as startAllProcesses gives them');
+  // The check comes before ALREADY_STARTED, as in supervisord's startProcess.
+  w.spawner.failing.set('gone', "can't find command 'gone'");
+  assert.deepEqual(w.sup.startProcess('gone'), { ok: false, fault: 'NO_FILE', message: "NO_FILE: can't find command 'gone'" });
+  assert.equal(w.state('gone'), 'RUNNING');
+});
+
+test('start: SPAWN_ERROR when the spawn itself fails; an automatic start of a missing command retries', () => {
+  const w = new World([ini('nodir', { autostart: false }), ini('nocmd', { startretries: 1 })], { exitWhenIdle: false });
+  w.spawner.failing.set('nodir', { kind: 'bad_directory', message: "couldn't chdir to /nonexistent: ENOENT" });
+  assert.deepEqual(w.sup.startProcess('nodir'), { ok: false, fault: 'SPAWN_ERROR', message: 'SPAWN_ERROR: nodir' });
+  assert.equal(w.state('nodir'), 'BACKOFF');
+  assert.deepEqual(w.sup.startProcess('nodir'), { ok: false, fault: 'ALREADY_STARTED', message: 'ALREADY_STARTED: nodir' });
+  w.spawner.failing.set('nocmd', "can't find command 'nocmd'");
+  w.sup.start();
+  assert.equal(w.state('nocmd'), 'BACKOFF', 'at boot, as supervisord: BACKOFF, then FATAL');
+  w.clock.advance(1000);
+  assert.equal(w.state('nocmd'), 'FATAL');
 });
 
 test('stop: NOT_RUNNING when nothing runs; stop cancels a waiting restart', () => {
@@ -101,6 +125,8 @@ test('signal: names and numbers, to the pid only; BAD_SIGNAL, NOT_RUNNING', () =
   assert.deepEqual(w.sup.signalProcess('off', 'HUP'), { ok: false, fault: 'NOT_RUNNING', message: 'NOT_RUNNING: off' });
   for (const sig of ['HUP', 'sigusr1', 12, '10']) assert.equal(w.sup.signalProcess('web', sig).ok, true);
   assert.deepEqual(child.signals.map((s) => [s.signal, s.group]), [['HUP', false], ['USR1', false], ['USR2', false], ['USR1', false]]);
+  const bad = w.sup.signalProcess('all', 'BOGUS');
+  assert.deepEqual(bad, { ok: true, scope: 'all', results: [{ name: 'web', group: 'web', status: 'BAD_SIGNAL', description: 'BAD_SIGNAL: BOGUS' }] }, 'a bad signal for all: one BAD_SIGNAL per signallable process, as supervisord');
   const all = w.sup.signalProcess('all', 'TERM');
   assert.deepEqual(all.ok && all.results.map((r) => r.name), ['web'], 'only signallable processes');
   w.clock.advance(2000);

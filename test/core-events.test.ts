@@ -79,3 +79,25 @@ test('a probe that is ready inside watch() promotes at once', () => {
   assert.equal(w.state('db'), 'RUNNING');
   assert.equal(w.state('app'), 'RUNNING');
 });
+
+test("state events carry what supervisord's PROCESS_STATE_* payloads need: tries, pid, expected", () => {
+  const w = new World([ini('flaky', { startretries: 1 }), ini('web', { startsecs: 0, autorestart: false })], { exitWhenIdle: false });
+  w.sup.start();
+  const details = (name: string) => w.events.flatMap((e) => (e.type === 'state' && e.name === name
+    ? [[`${e.from}>${e.to}`, ...(e.tries !== undefined ? [`tries:${e.tries}`] : []), ...(e.pid !== undefined ? [`pid:${e.pid}`] : []), ...(e.expected !== undefined ? [`expected:${e.expected}`] : [])].join(' ')]
+    : []));
+  w.spawner.last('flaky').exit(0);
+  w.clock.advance(1000);
+  w.spawner.last('flaky').exit(0);
+  assert.deepEqual(details('flaky'), ['STOPPED>STARTING tries:0', 'STARTING>BACKOFF tries:1', 'BACKOFF>STARTING tries:1', 'STARTING>BACKOFF tries:2', 'BACKOFF>FATAL']);
+  const first = w.spawner.last('web').pid;
+  w.spawner.last('web').exit(3);
+  w.sup.startProcess('web');
+  const second = w.spawner.last('web').pid;
+  w.sup.stopProcess('web');
+  w.spawner.last('web').exit('TERM');
+  assert.deepEqual(details('web'), [
+    'STOPPED>STARTING tries:0', `STARTING>RUNNING pid:${first}`, `RUNNING>EXITED pid:${first} expected:false`,
+    'EXITED>STARTING tries:0', `STARTING>RUNNING pid:${second}`, `RUNNING>STOPPING pid:${second}`, `STOPPING>STOPPED pid:${second}`,
+  ]);
+});

@@ -109,7 +109,7 @@ function readListener(ctx: Ctx, section: string, priority: number): IniGroup {
   }
   const handler = attempt(ctx, { section, key: 'result_handler' }, () => get('result_handler', 'supervisor.dispatchers:default_handler'), '');
   if (handler && !KNOWN_ENTRY_POINTS.has(handler.trim())) {
-    warn(ctx, locate(ctx, section, 'result_handler'), `[${section}] result_handler: ${handler} is a Python entry point, which pidone cannot check or call`);
+    warn(ctx, locate(ctx, section, 'result_handler'), `[${section}] result_handler: ${handler} is a Python entry point, which pidone cannot call; every result the listener gives accepts its event`);
   }
   const events: string[] = [];
   for (const e of attempt(ctx, { section, key: 'events' }, () => listOfStrings(get('events', '')), [])) {

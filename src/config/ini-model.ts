@@ -71,6 +71,9 @@ export function toProgramSpec(p: IniProcess, group: string): ProgramSpec {
     liveness: p.ext.liveness,
     stop_command: p.ext.stop_command,
     daemon: p.ext.daemon,
+    stdin: 'pipe',
+    ...(p.stdout.events_enabled ? { stdout_events_enabled: true } : {}),
+    ...(p.stderr.events_enabled ? { stderr_events_enabled: true } : {}),
     source: p.source,
   };
 }
@@ -90,6 +93,21 @@ export function toProcessGroup(g: IniGroup): IniProcessGroup {
     ...(g.socket !== undefined ? { socket: g.socket } : {}),
     source: g.source,
   };
+}
+
+/** supervisord's own result handler: `OK` accepts an event, anything else rejects it. */
+export const DEFAULT_RESULT_HANDLER = 'supervisor.dispatchers:default_handler';
+
+/**
+ * The processes pidone runs for a group: an event listener pool's carry the pool's settings,
+ * and the pool's priority (supervisord orders start and shutdown by group priority, and a pool's
+ * default of -1 is what makes listeners start first and stop last).
+ */
+export function runnableProcesses(g: IniProcessGroup): ProgramSpec[] {
+  const listener = g.listener;
+  if (g.kind !== 'eventlistener' || listener === undefined) return [...g.processes];
+  const accepts = listener.result_handler.trim() === DEFAULT_RESULT_HANDLER ? 'OK' : 'any';
+  return g.processes.map((p) => ({ ...p, priority: g.priority, eventlistener: { events: listener.events, buffer_size: listener.buffer_size, accepts } }));
 }
 
 /** GroupSpec for a runnable group. */

@@ -10,7 +10,7 @@ import { readIncludes, readInto } from './ini-files.ts';
 import { readSettingsExtensions } from './ini-extensions.ts';
 import { readGroups } from './ini-groups.ts';
 import { lint } from './ini-lint.ts';
-import { toGroupSpec, toProcessGroup, toSettings, type IniProcessGroup } from './ini-model.ts';
+import { runnableProcesses, toGroupSpec, toProcessGroup, toSettings, type IniProcessGroup } from './ini-model.ts';
 import { getOption, newStore } from './ini-parser.ts';
 import { pyRepr, PyValueError } from './ini-py.ts';
 import { pyAbspath, pyDirname } from './ini-pypath.ts';
@@ -37,10 +37,10 @@ export interface IniOptions {
 }
 
 export interface IniResult {
-  /** Runnable processes ([program:x] and [group:x] members), in supervisord's order. */
+  /** Runnable processes ([program:x], [group:x] members, [eventlistener:x] pools), in supervisord's order. */
   readonly programs: ProgramSpec[];
   readonly groups: GroupSpec[];
-  /** [eventlistener:x] pools: parsed and checked, never run by pidone. */
+  /** [eventlistener:x] pools (their processes are in `programs` too). */
   readonly eventlisteners: IniProcessGroup[];
   /** [fcgi-program:x] groups (not in a [group:x]): parsed and checked, never run by pidone. */
   readonly fcgi_programs: IniProcessGroup[];
@@ -101,7 +101,7 @@ export function parseIni(file: string, opts: IniOptions): IniResult {
   });
   lint(ctx, included);
   const processGroups = groups.map(toProcessGroup);
-  const runnable = processGroups.filter((g) => g.kind === 'program' || g.kind === 'group');
+  const runnable = processGroups.filter((g) => g.kind !== 'fcgi-program').map((g) => ({ ...g, processes: runnableProcesses(g) }));
   checkRunnable(ctx, processGroups, servers);
   const written = (key: string) => getOption(store, 'supervisord', key) !== undefined;
   const settings = toSettings(supervisord, servers, settingsExt, { umask: written('umask'), logfile: written('logfile'), pidfile: written('pidfile') });
@@ -122,14 +122,12 @@ export function parseIni(file: string, opts: IniOptions): IniResult {
 }
 
 // pidone addresses a process by its name alone, so names must be unique across groups; and
-// what it cannot run (event listeners, FastCGI) is said up front.
+// what it cannot run (FastCGI) is said up front.
 function checkRunnable(ctx: Ctx, groups: readonly IniProcessGroup[], servers: readonly IniServer[]): void {
   const owner = new Map<string, string>();
   for (const g of groups) {
-    if (g.kind === 'eventlistener' || g.kind === 'fcgi-program') {
-      const what = g.kind === 'eventlistener' ? 'event listeners' : 'FastCGI programs';
-      const section = `${g.kind}:${g.name}`;
-      warn(ctx, g.source, `[${section}] pidone does not run ${what}; it is checked but will not be started`);
+    if (g.kind === 'fcgi-program') {
+      warn(ctx, g.source, `[fcgi-program:${g.name}] pidone does not run FastCGI programs; it is checked but will not be started`);
       continue;
     }
     const inGroup = new Set<string>();

@@ -122,6 +122,12 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   stopasgroup: bool('stopasgroup'),
   killasgroup: bool('killasgroup'),
   redirect_stderr: bool('redirect_stderr'),
+  stdin: (ctx, f, s) => {
+    if (plain(ctx, f.node) === null) return void (s.draft.stdin = 'null');
+    const v = text(ctx, f);
+    if (v === 'pipe' || v === 'null') s.draft.stdin = v;
+    else if (v !== undefined) report(ctx, f.at, f.path, `expected pipe | null, got ${describe(v)}`);
+  },
   stdout_logfile: logfile('stdout_logfile'),
   stdout_logfile_maxbytes: bytes('stdout_logfile_maxbytes'),
   stdout_logfile_backups: int('stdout_logfile_backups', 0),

@@ -2,6 +2,8 @@
 // (src/daemon/run.ts) provides them, tests provide a supervisor in a fake world.
 import type { ReloadDiff } from '../core/reload.ts';
 import type { Supervisor } from '../core/supervisor.ts';
+import type { StdinWrite } from '../io/child-stdin.ts';
+import type { PublishedEvent } from '../io/event-types.ts';
 import type { LogSink } from '../io/log-sink-api.ts';
 import type { Model } from '../model/spec.ts';
 import type { EventBus } from './event-bus.ts';
@@ -25,6 +27,22 @@ export interface ConfigPort {
   reload(): ReloadOutcome;
 }
 
+/** supervisord's events (daemon/event-router.ts): what the control plane feeds them and reads. */
+export interface EventsPort {
+  /** supervisor.sendRemoteCommEvent: a REMOTE_COMMUNICATION event. */
+  remote(type: string, data: string): void;
+  /** supervisor.restart began (SUPERVISOR_STATE_CHANGE_STOPPING), or started everything afresh (its groups added, RUNNING). */
+  restart(phase: 'stopping' | 'running'): void;
+  /** Every event from now on (the JSON API's stream); returns unsubscribe. */
+  subscribe(fn: (e: PublishedEvent) => void): () => void;
+}
+
+/** The stdin pipes of running programs (sendProcessStdin, `supervisorctl fg`). */
+export interface StdinPort {
+  /** `none`: the process has no stdin pipe (stdin: null, or nothing runs). */
+  write(name: string, data: string): StdinWrite | 'none';
+}
+
 /** Everything the control server works with. */
 export interface ControlContext {
   readonly supervisor: SupervisorPort;
@@ -37,4 +55,7 @@ export interface ControlContext {
   readonly startedAt: number;
   /** Wall clock in ms (Date.now in production). */
   readonly now: () => number;
+  /** Absent: no event listeners, no stdin pipes (tests of other parts). */
+  readonly events?: EventsPort;
+  readonly stdin?: StdinPort;
 }

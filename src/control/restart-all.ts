@@ -51,6 +51,7 @@ export class RestartAll {
   async #restart(): Promise<void> {
     const { config, sink } = this.#ctx;
     sink.event('warn', 'restarting every program (supervisor.restart): reading the config, stopping, starting afresh');
+    this.#ctx.events?.restart('stopping');
     const read = config.read();
     if (!read.ok) sink.event('error', 'restart: the config has errors (see above); the programs restart as they were');
     const next: Model = read.ok ? read.model : config.current();
@@ -67,6 +68,7 @@ export class RestartAll {
     }
     config.apply({ ...running, programs: [], groups: [] });
     config.apply(next);
+    this.#ctx.events?.restart('running');
     this.#groups.forget();
     sink.event('info', `restarted: ${next.programs.filter((p) => p.autostart).length} of ${next.programs.length} program(s) start`);
   }

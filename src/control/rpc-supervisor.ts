@@ -2,6 +2,7 @@
 // with its structs, faults and aliases, on top of Actions, GroupOps and Logs.
 import type { ProcessInfo } from '../core/snapshot.ts';
 import { signalNumber } from '../core/signals.ts';
+import { STDIN_QUEUE_LIMIT } from '../io/child-stdin.ts';
 import type { StreamName } from '../io/prefix.ts';
 import type { ProgramSpec } from '../model/spec.ts';
 import type { Outcome } from './actions.ts';
@@ -171,17 +172,26 @@ export const SUPERVISOR_METHODS: Readonly<Record<string, RpcMethod>> = {
     },
   },
   sendProcessStdin: {
-    sig: ['boolean', 'string', 'string'], help: "Not supported: pidone's programs get /dev/null as stdin.",
-    run: (env, [name]) => {
+    sig: ['boolean', 'string', 'string'], help: "Write chars (UTF-8) to a running process's stdin.",
+    run: (env, [name, chars]) => {
       const spec = processSpec(env, name);
       const p = env.ctx.supervisor.snapshot().find((i) => i.name === spec.name);
-      if (p === undefined || p.pid === 0) throw rpcFault('NOT_RUNNING', String(name));
-      throw rpcFault('NO_FILE', `stdin of ${String(name)} is /dev/null: pidone does not pipe stdin to programs`);
+      // supervisord: no pid, or being stopped (killing).
+      if (p === undefined || p.pid === 0 || p.statename === 'STOPPING') throw rpcFault('NOT_RUNNING', String(name));
+      const written = env.ctx.stdin?.write(spec.name, String(chars)) ?? 'none';
+      if (written === 'ok') return true;
+      if (written === 'full') throw rpcFault('FAILED', `${String(name)} is not reading its stdin (${STDIN_QUEUE_LIMIT} bytes wait)`);
+      if (written === 'none') throw rpcFault('NO_FILE', `${String(name)} (its stdin is /dev/null; YAML: set stdin: pipe)`);
+      throw rpcFault('NO_FILE', String(name));
     },
   },
   sendRemoteCommEvent: {
     sig: ['boolean', 'string', 'string'], duringShutdown: true,
-    help: 'Accepted for compatibility; pidone has no event listeners to deliver it to.', run: () => true,
+    help: 'Send a REMOTE_COMMUNICATION event (type, data) to the event listeners that subscribe to it.',
+    run: (env, [type, data]) => {
+      env.ctx.events?.remote(String(type), String(data));
+      return true;
+    },
   },
 };
 
@@ -198,9 +208,9 @@ function configInfo(env: RpcEnv): Record<string, RpcValue>[] {
     directory: s.directory ?? 'none', exitcodes: [...s.exitcodes], group: s.group, group_prio: prio.get(s.group) ?? s.priority,
     inuse: active.has(s.group), killasgroup: s.killasgroup, name: shortName(s.name, s.group), process_prio: s.priority,
     redirect_stderr: s.redirect_stderr, serverurl: s.serverurl ?? 'none', startretries: s.startretries, startsecs: s.startsecs,
-    stderr_capture_maxbytes: 0, stderr_events_enabled: false, stderr_logfile: path(s, s.stderr_logfile),
+    stderr_capture_maxbytes: 0, stderr_events_enabled: s.stderr_events_enabled === true, stderr_logfile: path(s, s.stderr_logfile),
     stderr_logfile_backups: s.stderr_logfile_backups, stderr_logfile_maxbytes: s.stderr_logfile_maxbytes, stderr_syslog: false,
-    stdout_capture_maxbytes: 0, stdout_events_enabled: false, stdout_logfile: path(s, s.stdout_logfile),
+    stdout_capture_maxbytes: 0, stdout_events_enabled: s.stdout_events_enabled === true, stdout_logfile: path(s, s.stdout_logfile),
     stdout_logfile_backups: s.stdout_logfile_backups, stdout_logfile_maxbytes: s.stdout_logfile_maxbytes, stdout_syslog: false,
     stopsignal: signalNumber(s.stopsignal), stopwaitsecs: s.stopwaitsecs, uid: s.user ?? 'none',
   }));

@@ -70,16 +70,21 @@ export class Streams {
     }
   }
 
-  /** Sends each supervisor event as `event: <type>` with the event as JSON data. */
+  /**
+   * Sends each supervisor event as `event: <type>` with the event as JSON data, and each of
+   * supervisord's events (what event listeners get) as `event: <EVENTNAME>` with
+   * {eventname, serial, payload}.
+   */
   events(res: ServerResponse, ctx: ControlContext): void {
     startStream(res, 'text/event-stream');
-    let off = (): void => {};
-    const write = this.#track(res, () => off());
+    const offs: (() => void)[] = [];
+    const write = this.#track(res, () => offs.forEach((off) => off()));
     write(`event: hello\ndata: ${JSON.stringify({ phase: ctx.supervisor.phase })}\n\n`);
-    off = ctx.bus.on((e: SupervisorEvent) => {
+    if (ctx.events) offs.push(ctx.events.subscribe((e) => write(`event: ${e.eventname}\ndata: ${JSON.stringify(e)}\n\n`)));
+    offs.push(ctx.bus.on((e: SupervisorEvent) => {
       write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
       if (e.type === 'finished') res.end();
-    });
+    }));
   }
 }
 

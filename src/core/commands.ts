@@ -5,10 +5,11 @@
 import type { ProgramSpec } from '../model/spec.ts';
 import type { LifeEvent } from './life.ts';
 import type { ProcessRecord } from './record.ts';
+import type { SpawnError } from './spawn-error.ts';
 import { mainChild, publicState } from './life.ts';
 import { type CommandResult, type ProcessResult, displayName, fault, resolveNamespec, result } from './namespec.ts';
 import { normalizeSignal } from './signals.ts';
-import { RUNNING_STATES, SIGNALLABLE_STATES } from './state.ts';
+import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from './state.ts';
 
 /** The part of the supervisor commands work through. */
 export interface Commands {
@@ -17,6 +18,8 @@ export interface Commands {
   specs(): ProgramSpec[];
   record(name: string): ProcessRecord | undefined;
   dispatch(r: ProcessRecord, e: LifeEvent): void;
+  /** The command's problem, found without spawning (Spawner.check), or null. */
+  check(spec: ProgramSpec): SpawnError | null;
 }
 
 type Verb = 'start' | 'stop' | 'restart' | 'signal';
@@ -37,12 +40,18 @@ export function runCommand(c: Commands, namespec: string, verb: Verb, one: (r: P
   const target = resolveNamespec(namespec, c.specs());
   if (target === null) return fault('BAD_NAME', namespec);
   let sig: string | undefined;
+  const records = target.specs.map((spec) => c.record(spec.name)).filter((r): r is ProcessRecord => r !== undefined);
   if (verb === 'signal') {
     const normal = normalizeSignal(signal ?? '');
-    if (normal === null) return fault('BAD_SIGNAL', String(signal));
+    if (normal === null) {
+      // supervisord's signalProcessGroup asks signalProcess for each process it would signal,
+      // and each answers BAD_SIGNAL.
+      if (target.scope === 'process') return fault('BAD_SIGNAL', String(signal));
+      const results = records.filter(INCLUDED.signal).map((r) => result(r.spec, 'BAD_SIGNAL', `BAD_SIGNAL: ${String(signal)}`));
+      return { ok: true, scope: target.scope, results };
+    }
     sig = normal;
   }
-  const records = target.specs.map((spec) => c.record(spec.name)).filter((r): r is ProcessRecord => r !== undefined);
   if (target.scope === 'process') {
     const first = records[0];
     if (first === undefined) return fault('BAD_NAME', namespec);
@@ -64,8 +73,22 @@ function spawning(c: Commands, r: ProcessRecord, e: LifeEvent): ProcessResult {
   return result(r.spec, 'SUCCESS');
 }
 
+/**
+ * supervisord's startProcess checks the command before anything else: a missing or
+ * non-executable one is NO_FILE or NOT_EXECUTABLE, and the process stays as it was (a person
+ * asked for something that cannot work; retrying it in BACKOFF would not help).
+ */
+function commandProblem(c: Commands, r: ProcessRecord): ProcessResult | null {
+  const err = c.check(r.spec);
+  if (err === null) return null;
+  const name = err.kind === 'not_found' ? 'NO_FILE' : 'NOT_EXECUTABLE';
+  return result(r.spec, name, `${name}: ${err.message}`);
+}
+
 /** supervisord's startProcess rules; a stopping process starts again once it has stopped. */
 export function startOne(c: Commands, r: ProcessRecord): ProcessResult {
+  const problem = commandProblem(c, r);
+  if (problem !== null) return problem;
   const s = state(r);
   if (RUNNING_STATES.has(s)) return result(r.spec, 'ALREADY_STARTED');
   if (s === 'UNKNOWN') return unknownState(r);
@@ -94,6 +117,11 @@ export function stopOne(c: Commands, r: ProcessRecord): ProcessResult {
 /** supervisorctl's restart: stop (if anything runs), then start once stopped. */
 export function restartOne(c: Commands, r: ProcessRecord): ProcessResult {
   if (state(r) === 'UNKNOWN') return unknownState(r);
+  // Nothing to stop first: the start is now, so it is checked as a start is.
+  if (STOPPED_STATES.has(state(r))) {
+    const problem = commandProblem(c, r);
+    if (problem !== null) return problem;
+  }
   return spawning(c, r, { type: 'restart' });
 }
 

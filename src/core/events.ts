@@ -14,6 +14,12 @@ export type SupervisorEvent =
       readonly to: ProcessState;
       /** Set when `to` is RUNNING, for supervisord's "stayed up for > than N seconds" line. */
       readonly startsecs?: number;
+      /** supervisord's PROCESS_STATE_* details: start attempts so far (`to` STARTING, BACKOFF). */
+      readonly tries?: number;
+      /** The process's pid, 0 when none (`to` RUNNING, STOPPING, STOPPED, EXITED). */
+      readonly pid?: number;
+      /** The exit was expected (`to` EXITED). */
+      readonly expected?: boolean;
     }
   | {
       readonly type: 'exited';

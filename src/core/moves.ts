@@ -10,7 +10,7 @@ import type { SupervisorEvent } from './events.ts';
 import type { Effect, Life, LifeName, StopName } from './life.ts';
 import type { ChildHandle } from './ports.ts';
 import type { ProcessRecord } from './record.ts';
-import { isStopping, probeOf, publicState } from './life.ts';
+import { childOf, isStopping, probeOf, publicState } from './life.ts';
 import { MIN_RESPAWN_INTERVAL, exponentialDelay } from './policy.ts';
 
 /** What a handler works on: the record, the time, the effects it returns, where it went. */
@@ -48,7 +48,24 @@ export function go(c: Ctx, to: Life): void {
   c.went.push(to.name);
   const a = publicState(from.name);
   const b = publicState(to.name);
-  if (a !== b) emit(c, b === 'RUNNING' ? { type: 'state', name: spec.name, from: a, to: b, startsecs: spec.startsecs } : { type: 'state', name: spec.name, from: a, to: b });
+  if (a === b) return;
+  // What supervisord's PROCESS_STATE_* events carry besides the states: the start attempts
+  // for STARTING and BACKOFF, the pid (0 when none) for RUNNING, STOPPING, STOPPED and
+  // EXITED, and for EXITED whether the exit was expected.
+  const pid = (): number => (childOf(to) ?? childOf(from))?.pid ?? 0;
+  const base = { type: 'state', name: spec.name, from: a, to: b } as const;
+  switch (b) {
+    case 'STARTING': case 'BACKOFF':
+      return emit(c, { ...base, tries: spec.backoff === null ? r.backoff : r.restarts });
+    case 'RUNNING':
+      return emit(c, { ...base, startsecs: spec.startsecs, pid: pid() });
+    case 'STOPPING': case 'STOPPED':
+      return emit(c, { ...base, pid: pid() });
+    case 'EXITED':
+      return emit(c, { ...base, pid: pid(), expected: r.lastExpected });
+    default:
+      return emit(c, base);
+  }
 }
 
 /** Stays in the same state, for the record of destinations (a deliberate "no move"). */
@@ -115,9 +132,10 @@ export function failedStart(c: Ctx): void {
   const { r, spec } = c;
   if (!c.mayStart) return endHere(c);
   if (spec.backoff !== null) return scheduleRestart(c);
-  // supervisord: BACKOFF first, then the count decides between a retry and FATAL.
-  go(c, { name: 'backoff' });
+  // supervisord: BACKOFF first (counted as it is entered), then the count decides between a
+  // retry and FATAL.
   r.backoff++;
+  go(c, { name: 'backoff' });
   if (r.backoff > spec.startretries) return giveUp(c, 'too many start retries too quickly', true);
   const delay = r.backoff * 1000;
   c.out.push({ type: 'arm', ms: delay });

@@ -3,11 +3,11 @@
 import type { ProgramSpec } from '../model/spec.ts';
 
 /** The faults a command can answer with (supervisord's names; FAULT_CODES has the numbers). */
-export type FaultName = 'SHUTDOWN_STATE' | 'BAD_NAME' | 'BAD_SIGNAL' | 'FAILED' | 'SPAWN_ERROR' | 'ALREADY_STARTED' | 'NOT_RUNNING';
+export type FaultName = 'SHUTDOWN_STATE' | 'BAD_NAME' | 'BAD_SIGNAL' | 'NO_FILE' | 'NOT_EXECUTABLE' | 'FAILED' | 'SPAWN_ERROR' | 'ALREADY_STARTED' | 'NOT_RUNNING';
 
 /** supervisord's xmlrpc.Faults codes, plus SUCCESS (80) used inside result structs. */
 export const FAULT_CODES: Readonly<Record<FaultName | 'SUCCESS', number>> = {
-  SHUTDOWN_STATE: 6, BAD_NAME: 10, BAD_SIGNAL: 11, FAILED: 30, SPAWN_ERROR: 50,
+  SHUTDOWN_STATE: 6, BAD_NAME: 10, BAD_SIGNAL: 11, NO_FILE: 20, NOT_EXECUTABLE: 21, FAILED: 30, SPAWN_ERROR: 50,
   ALREADY_STARTED: 60, NOT_RUNNING: 70, SUCCESS: 80,
 };
 

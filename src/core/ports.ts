@@ -62,6 +62,12 @@ export interface Spawner {
    * else why not (it could not start, failed, or was killed).
    */
   stopCommand(spec: ProgramSpec, ended: (ok: boolean, why: string) => void): void;
+  /**
+   * What spawn() would fail with for the command alone (not_found, not_executable,
+   * bad_command), checked without spawning: supervisord refuses a person's start with NO_FILE
+   * or NOT_EXECUTABLE before anything changes. Absent: nothing is checked ahead.
+   */
+  check?(spec: ProgramSpec): SpawnError | null;
 }
 
 export interface ProbeCallbacks {

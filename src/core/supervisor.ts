@@ -367,6 +367,7 @@ export class Supervisor {
       specs: () => this.#addressable().map((r) => r.spec),
       record: (name) => this.#records.get(name),
       dispatch: (r, e) => this.#dispatch(r, e),
+      check: (spec) => this.#deps.spawner.check?.(spec) ?? null,
     };
   }
 }

@@ -2,7 +2,7 @@
 // and exits with the code spec section 2 defines once the supervisor has finished.
 import { ConfigError, formatDiagnostic, type Diagnostic } from '../config/diagnostic.ts';
 import { loadConfig, type Loaded } from '../config/load.ts';
-import type { ConfigRead } from '../control/context.ts';
+import type { ConfigRead, EventsPort } from '../control/context.ts';
 import { EventBus } from '../control/event-bus.ts';
 import type { ReloadOutcome } from '../control/protocol.ts';
 import { ControlServer } from '../control/server.ts';
@@ -11,6 +11,7 @@ import { describeEvent, eventLevel, type SupervisorEvent } from '../core/events.
 import { KILL_GRACE_MS, Supervisor } from '../core/supervisor.ts';
 import type { Model } from '../model/spec.ts';
 import type { AddonLoad } from '../io/addon.ts';
+import { StdinTable } from '../io/child-stdin.ts';
 import { systemClock } from '../io/clock.ts';
 import { drainLeftovers } from '../io/leftovers.ts';
 import { createLogSink } from '../io/log-sink.ts';
@@ -18,9 +19,11 @@ import type { LogSink } from '../io/log-sink-api.ts';
 import { ProcessProber } from '../io/prober.ts';
 import { ProcessSpawner, probeCommandRunner } from '../io/process-spawner.ts';
 import { Reaper } from '../io/reaper.ts';
+import { EventRouter, groupNames } from './event-router.ts';
 import { logTargets } from './log-targets.ts';
 import { withMainLog, writePidfile } from './main-log.ts';
 import { NotifyHub, runtimeDir } from './notify.ts';
+import { remoteEvent, supervisorStateEvent } from './supervisor-events.ts';
 
 export interface DaemonHost {
   readonly pid: number;
@@ -89,13 +92,29 @@ export function runDaemon(file: string, host: DaemonHost): void {
   const notify = new NotifyHub(addon, () => runtimeDir(host.env, host.pid));
   const socket = model.settings.control.socket ?? defaultSocketPath(host.env, host.euid);
   const deps = { addon, reaper, baseEnv: host.env, serverUrl: `unix://${socket}`, euid: host.euid };
-  const spawner = new ProcessSpawner({ ...deps, sink, notifySocket: (spec) => notify.prepare(spec) });
+  // supervisord's events: to the [eventlistener:x] pools (their stdin and stdout come from the
+  // spawner) and to the JSON API's event stream.
+  const router = new EventRouter({
+    identifier: model.settings.identifier,
+    log: (level, message) => sink.event(level, message),
+    now: Date.now,
+    setTimer: (ms, fn) => {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    },
+    sink,
+  });
+  router.configure(model.programs);
+  const stdin = new StdinTable();
+  stdin.chain(router);
+  const spawner = new ProcessSpawner({ ...deps, sink, notifySocket: (spec) => notify.prepare(spec), stdio: stdin });
   const prober = new ProcessProber(sink, probeCommandRunner(deps), notify.watch);
 
   let finishing = false;
   let shutdownAt: number | null = null;
   const bus = new EventBus(); // the control plane's view of the events
   const report = (e: SupervisorEvent): void => {
+    router.supervisor(e);
     bus.emit(e);
     const level = eventLevel(e);
     if (e.type === 'removed') sink.removeProgram(e.name);
@@ -187,9 +206,25 @@ export function runDaemon(file: string, host: DaemonHost): void {
       return { ok: false, errors: err.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic) };
     }
   };
+  // supervisor.restart stops everything and starts afresh: supervisord says so with its own
+  // events (STOPPING, then every group added and RUNNING), not group by group.
+  let restarting = false;
+  const events: EventsPort = {
+    remote: (type, data) => router.emit(remoteEvent(type, data)),
+    restart: (phase) => {
+      restarting = phase === 'stopping';
+      if (restarting) router.emit(supervisorStateEvent('STOPPING'));
+      else router.started(groupNames(current));
+    },
+    subscribe: (fn) => router.subscribe(fn),
+  };
   const apply = (next: Model) => {
+    const before = groupNames(current);
+    // Pools first: a listener the reload starts speaks to its pool from its first byte.
+    router.configure(next.programs);
     const diff = supervisor.reload(next);
     current = next;
+    if (!restarting) router.groupsChanged(before, groupNames(next));
     for (const p of next.programs) if (diff.added.includes(p.name) || diff.changed.includes(p.name)) sink.addProgram(logTargets(p));
     return diff;
   };
@@ -205,7 +240,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
   };
 
   const control = new ControlServer(
-    { supervisor, sink, bus, pid: host.pid, startedAt: Date.now(), now: Date.now, config: { current: () => current, read, apply, reload } },
+    { supervisor, sink, bus, pid: host.pid, startedAt: Date.now(), now: Date.now, config: { current: () => current, read, apply, reload }, events, stdin },
     { socket },
   );
   sink.event('info', `pidone ${PIDONE_VERSION} started with pid ${host.pid}: ${model.programs.length} program(s) from ${file}`);
@@ -214,6 +249,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
   control.start().then(() => {
     // After the socket, as supervisord does: a pidone that cannot serve it must not take the pid file.
     removePidfile = writePidfile(model.settings.pidfile, host.pid, host.cwd, (m) => sink.event('warn', m));
+    router.started(groupNames(current));
     supervisor.start();
   }, (err: unknown) => {
     sink.event('error', `control: ${(err as Error).message}`);

@@ -1,6 +1,7 @@
 // The real Spawner: runs a program through the addon's fork/exec (own process group, clean
 // signal state, user/groups/umask/directory), its stdout and stderr through pipes into the
-// log sink, its exit from the reaper. Errors are typed (core/spawn-error.ts) and worded like
+// log sink (an event listener's stdout to its protocol instead), its stdin a pipe pidone keeps
+// (stdin: pipe) or /dev/null, its exit from the reaper. Errors are typed (core/spawn-error.ts) and worded like
 // supervisord's spawn errors; signals keep the core's contract (core/ports.ts): never a throw,
 // `gone` for a process that was reaped, never a signal to a pid or group that may be reused.
 import { closeSync, openSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { ProgramSpec } from '../model/spec.ts';
 import { envp, type Addon } from './addon.ts';
 import { resolveExecutable } from './executable.ts';
 import { FdLimitError, fdReserve, isFdLimit } from './fd-reserve.ts';
+import { StdinPipe, type StdioObserver } from './child-stdin.ts';
 import type { LogSink } from './log-sink-api.ts';
 import type { Reaper } from './reaper.ts';
 import { shellArgv } from './shell-command.ts';
@@ -30,6 +32,13 @@ export interface ProcessSpawnerDeps {
   readonly euid: number;
   /** NOTIFY_SOCKET for a program about to spawn, or null when it does not use sd_notify. */
   readonly notifySocket?: (spec: ProgramSpec) => string | null;
+  /** Gets each stdin pipe (sendProcessStdin) and each event listener's stdout (its protocol). */
+  readonly stdio?: StdioObserver;
+}
+
+/** stdin is a pipe pidone keeps open: asked for, or an event listener's (its events come on it). */
+function pipesStdin(spec: ProgramSpec): boolean {
+  return spec.stdin === 'pipe' || spec.eventlistener !== undefined;
 }
 
 // Output written just before exit should be printed before the "exited:" line, but a
@@ -88,6 +97,15 @@ export function childFailure(err: NodeJS.ErrnoException, spec: ProgramSpec, file
   }
 }
 
+/** Why a command cannot be run (not found, not executable), worded as supervisord's, or null. */
+function notRunnable(file: string, path: string | undefined): SpawnError | null {
+  const found = resolveExecutable(file, path);
+  if (found.ok) return null;
+  if (found.code === 'ENOENT') return failure('not_found', `can't find command '${file}'`, 'ENOENT');
+  const what = found.code === 'EISDIR' ? `command at '${file}' is a directory` : `command at '${file}' is not executable`;
+  return failure('not_executable', what, found.code);
+}
+
 /** Sends a signal; ESRCH means the target is gone, anything else is a failure to report. */
 function send(target: number, signal: string): KillOutcome {
   try {
@@ -117,8 +135,16 @@ export class ProcessSpawner implements Spawner {
     this.#d = deps;
   }
 
+  /** supervisord's get_execv_args: the command's own problems, found without spawning. */
+  check(spec: ProgramSpec): SpawnError | null {
+    const command = commandArgv(spec);
+    if (!command.ok) return command.error;
+    const env = childEnv(spec, this.#d.baseEnv, this.#d.serverUrl, null);
+    return notRunnable(command.argv[0]!, env.PATH);
+  }
+
   spawn(spec: ProgramSpec, events: ChildEvents): SpawnOutcome {
-    const { addon, reaper, sink } = this.#d;
+    const { addon } = this.#d;
     const command = commandArgv(spec);
     if (!command.ok) return command;
     const argv = command.argv;
@@ -134,11 +160,7 @@ export class ProcessSpawner implements Spawner {
     const notify = this.#d.notifySocket?.(spec);
     if (notify) env.NOTIFY_SOCKET = notify;
     const found = resolveExecutable(argv[0]!, env.PATH);
-    if (!found.ok) {
-      if (found.code === 'ENOENT') return { ok: false, error: failure('not_found', `can't find command '${argv[0]}'`, 'ENOENT') };
-      const what = found.code === 'EISDIR' ? `command at '${argv[0]}' is a directory` : `command at '${argv[0]}' is not executable`;
-      return { ok: false, error: failure('not_executable', what, found.code) };
-    }
+    if (!found.ok) return { ok: false, error: notRunnable(argv[0]!, env.PATH)! };
     const opened: number[] = [];
     const open = (make: () => number): number => {
       const fd = make();
@@ -148,9 +170,11 @@ export class ProcessSpawner implements Spawner {
     let pid: number;
     let outRead = -1;
     let errRead = -1;
+    let inWrite = -1;
     try {
-      // At the descriptor limit the last few belong to the control socket (io/fd-reserve.ts).
-      fdReserve.admit(spec.redirect_stderr ? 3 : 5);
+      // At the descriptor limit the last few belong to the control socket (io/fd-reserve.ts):
+      // a pipe for stdout, one for stderr (unless redirected), and a pipe or /dev/null for stdin.
+      fdReserve.admit((spec.redirect_stderr ? 2 : 4) + (pipesStdin(spec) ? 2 : 1));
       // Every descriptor made here is closed below, whatever fails (a failed spawn leaks none).
       let outWrite: number;
       [outRead, outWrite] = addon.pipe();
@@ -160,7 +184,11 @@ export class ProcessSpawner implements Spawner {
         [errRead, errWrite] = addon.pipe();
         opened.push(errWrite);
       }
-      const devNull = open(() => openSync('/dev/null', 'r'));
+      let stdin: number;
+      if (pipesStdin(spec)) {
+        [stdin, inWrite] = addon.pipe();
+        opened.push(stdin);
+      } else stdin = open(() => openSync('/dev/null', 'r'));
       const switchUser = account !== null && account.uid !== this.#d.euid;
       pid = addon.spawn({
         file: found.path,
@@ -172,11 +200,11 @@ export class ProcessSpawner implements Spawner {
         gid: switchUser ? account!.gid : undefined,
         groups: switchUser ? account!.groups : undefined,
         pgroup: 1,
-        stdio: [devNull, outWrite, errWrite],
+        stdio: [stdin, outWrite, errWrite],
       });
     } catch (err) {
       fdReserve.noteFailure(err);
-      for (const fd of [outRead, errRead]) if (fd >= 0) closeSync(fd);
+      for (const fd of [outRead, errRead, inWrite]) if (fd >= 0) closeSync(fd);
       const e = err as NodeJS.ErrnoException;
       if (err instanceof FdLimitError || isFdLimit(err)) {
         return { ok: false, error: failure('resources', `couldn't spawn ${found.path}: out of file descriptors (EMFILE): raise the limit (ulimit -n, docker run --ulimit nofile=N)`, 'EMFILE') };
@@ -185,14 +213,16 @@ export class ProcessSpawner implements Spawner {
     } finally {
       for (const fd of opened) closeSync(fd);
     }
-    return { ok: true, child: this.#watch(spec, pid, outRead, errRead, events) };
+    return { ok: true, child: this.#watch(spec, pid, outRead, errRead, inWrite, events) };
   }
 
   stopCommand(spec: ProgramSpec, ended: (ok: boolean, why: string) => void): void {
     const command = spec.stop_command;
     if (command === null) return ended(false, 'no stop_command');
     // It runs as the program does (environment, directory, user, output under its name).
-    const stopSpec: ProgramSpec = { ...spec, command, shell: typeof command === 'string', redirect_stderr: spec.redirect_stderr };
+    // Not a listener, and no stdin of its own: the program's stdin pipe stays the program's.
+    const { eventlistener: _listener, ...plain } = spec;
+    const stopSpec: ProgramSpec = { ...plain, command, shell: typeof command === 'string', stdin: 'null' };
     let done = false;
     let timer: NodeJS.Timeout | null = null;
     const end = (ok: boolean, why: string): void => {
@@ -213,9 +243,10 @@ export class ProcessSpawner implements Spawner {
     }, spec.stopwaitsecs * 1000);
   }
 
-  /** Wires a running child: output to the sink, exit and group end to the core. */
-  #watch(spec: ProgramSpec, pid: number, outRead: number, errRead: number, events: ChildEvents): ChildHandle {
-    const { reaper, sink } = this.#d;
+  /** Wires a running child: output to the sink, stdin and a listener's protocol to the observer, exit and group end to the core. */
+  #watch(spec: ProgramSpec, pid: number, outRead: number, errRead: number, inWrite: number, events: ChildEvents): ChildHandle {
+    const { reaper, sink, stdio } = this.#d;
+    const stdin = inWrite >= 0 ? new StdinPipe(inWrite) : null;
     // alive -> reaped (main gone, maybe its group left) -> gone (group empty too).
     let phase: 'alive' | 'reaped' | 'gone' = 'alive';
     let open = 0;
@@ -238,6 +269,7 @@ export class ProcessSpawner implements Spawner {
       else stopWatching = reaper.afterPass(groupGone);
       events.exit(s, groupAlive);
     };
+    let protocol: Socket | null = null;
     for (const [fd, stream] of [[outRead, 'stdout'], [errRead, 'stderr']] as const) {
       if (fd < 0) continue;
       open++;
@@ -245,9 +277,20 @@ export class ProcessSpawner implements Spawner {
       socket.on('close', () => {
         if (--open === 0) deliver();
       });
-      sink.attach(spec.name, stream, socket);
+      // A listener's stdout is its side of the event protocol, not output (supervisord).
+      if (stream === 'stdout' && spec.eventlistener !== undefined && stdio !== undefined) protocol = socket;
+      else sink.attach(spec.name, stream, socket);
+    }
+    if (stdin !== null) {
+      if (stdio !== undefined) stdio.opened(spec, pid, stdin, protocol);
+      else stdin.close();
     }
     reaper.watch(pid, (s) => {
+      // supervisord closes a child's stdin once it is reaped.
+      if (stdin !== null) {
+        stdin.close();
+        stdio?.closed(spec, pid);
+      }
       phase = 'reaped';
       status = s;
       if (open === 0) deliver();

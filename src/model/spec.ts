@@ -144,9 +144,37 @@ export interface ProgramSpec {
    * failed start.
    */
   readonly daemon: boolean;
+  /**
+   * fd 0: a pipe pidone holds open (supervisord's: a program that reads stdin waits for input,
+   * and sendProcessStdin / `supervisorctl fg` write to it), or /dev/null (a read sees EOF).
+   * Absent: /dev/null (YAML's default; INI sets pipe).
+   */
+  readonly stdin?: 'pipe' | 'null';
+  /** supervisord's stdout_events_enabled / stderr_events_enabled: PROCESS_LOG_* events for its output. */
+  readonly stdout_events_enabled?: boolean;
+  readonly stderr_events_enabled?: boolean;
+  /**
+   * Set for the processes of an [eventlistener:x] pool (the pool is the group): their stdin and
+   * stdout carry supervisord's event-listener protocol, so their stdout is not output.
+   */
+  readonly eventlistener?: EventListenerSpec;
 
   /** Where the program was defined, for runtime errors that point back at the config. */
   readonly source: SourcePos;
+}
+
+/** An [eventlistener:x] pool's settings (supervisord's pool config). */
+export interface EventListenerSpec {
+  /** Event type names it subscribes to, upper-case (PROCESS_STATE, TICK_60...). */
+  readonly events: readonly string[];
+  /** Events kept for the pool while no listener is ready; the oldest is dropped beyond it. */
+  readonly buffer_size: number;
+  /**
+   * Which results accept an event: only `OK` (supervisord's default result handler), or any
+   * (a result handler pidone cannot call, such as supervisor_stdout's, which accepts
+   * everything: rejecting would resend the event forever).
+   */
+  readonly accepts: 'OK' | 'any';
 }
 
 export interface ControlSettings {

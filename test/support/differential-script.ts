@@ -1,7 +1,12 @@
 // The supervisord.conf and the script the differential test runs against real supervisord
 // and against pidone: every XML-RPC method of supervisord 4.2.5 (good calls, bad names, bad
 // arguments), the supervisorctl commands, and the HTTP routes next to /RPC2.
+import { resolve } from 'node:path';
 import type { Step } from './differential.ts';
+import { ROOT } from './pid1.ts';
+
+/** An event listener on supervisor.childutils that logs every event it gets to its stderr. */
+export const LISTENER = resolve(ROOT, 'test', 'support', 'event-log-listener.py');
 
 export const IDENTIFIER = 'difftest';
 
@@ -65,6 +70,20 @@ autostart=false
 command=sh -c "yes 0123456789abcdef | head -c ${LONG_BYTES}; exec sleep 1000"
 startsecs=0
 
+[program:cat]
+command=cat
+startsecs=0
+
+[program:closer]
+command=sh -c "exec 0<&-; exec sleep 1000"
+startsecs=0
+
+; Its own priority written: pidone shows a listener's process priority as its pool's.
+[eventlistener:listener]
+command=/usr/bin/python3 ${LISTENER}
+events=REMOTE_COMMUNICATION
+priority=-1
+
 [program:rolled]
 command=sh -c "printf '%%0600d' 0; sleep 0.3; printf '%%0600d' 1; sleep 0.3; printf '%%0300d' 2; exec sleep 1000"
 stdout_logfile_maxbytes=1KB
@@ -98,7 +117,7 @@ const long = (...steps: Step[]): Step[] => {
 
 /** Until every autostart process runs and the outputs the log steps read are complete. */
 const SETTLE: Step[] = [
-  ...['hello', 'pair:pair_00', 'pair:pair_01', 'grp:ga', 'grp:gb', 'long', 'rolled'].map((n): Step => ['wait', n, 'RUNNING']),
+  ...['hello', 'pair:pair_00', 'pair:pair_01', 'grp:ga', 'grp:gb', 'long', 'rolled', 'cat', 'closer', 'listener'].map((n): Step => ['wait', n, 'RUNNING']),
   ['waitlog', 'hello', 6], ['waitlog', 'grp:gb', 12], ['waitlog', 'long', LONG_BYTES], ['waitlog', 'rolled', 300],
 ];
 
@@ -126,7 +145,7 @@ const CONTROL: Step[] = [
   rpc('signalProcess', 'hello', 'CONT'), rpc('signalProcess', 'hello', 18), rpc('signalProcess', 'hello', 'SIGCONT'),
   rpc('signalProcess', 'hello', 'BOGUS'), rpc('signalProcess', 'manual', 'HUP'), rpc('signalProcess', 'nosuch', 'HUP'),
   rpc('signalProcess', 'grp', 'CONT'), rpc('signalProcessGroup', 'pair', 'CONT'), rpc('signalProcessGroup', 'pair', 'BOGUS'),
-  rpc('signalProcessGroup', 'nosuch', 'CONT'), rpc('signalAllProcesses', 'CONT'),
+  rpc('signalProcessGroup', 'nosuch', 'CONT'), rpc('signalAllProcesses', 'CONT'), rpc('signalAllProcesses', 'BOGUS'),
 ];
 
 const LOGS: Step[] = [
@@ -154,9 +173,16 @@ const CONFIG_OPS: Step[] = [
   rpc('reloadConfig'), rpc('addProcessGroup', 'manual'), rpc('getProcessInfo', 'manual'),
 ];
 
+/** Event listener log lines: `EVENTNAME serial poolserial\npayload\n`. */
+const logged = (...events: [string, number, string][]): number => events.reduce((n, [name, serial, payload]) => n + Buffer.byteLength(`${name} ${serial} ${serial}\n${payload}\n`), 0);
+
 const OTHER: Step[] = [
   rpc('sendProcessStdin', 'hello', 'hi\n'), rpc('sendProcessStdin', 'manual', 'x'), rpc('sendProcessStdin', 'nosuch', 'x'),
-  rpc('sendRemoteCommEvent', 'type', 'data'),
+  rpc('sendProcessStdin', 'cat', 'héllo cat\n'), ['waitlog', 'cat', 11], rpc('readProcessStdoutLog', 'cat', 0, 0),
+  rpc('sendProcessStdin', 'closer', 'x'), rpc('sendProcessStdin', 'closer', 'x'), rpc('sendProcessStdin', 'grp:*', 'x'),
+  rpc('sendRemoteCommEvent', 'type', 'data'), rpc('sendRemoteCommEvent', 'ünï', 'cödé 😀'), rpc('sendRemoteCommEvent', 'x', 'reject-once'),
+  ['waiterr', 'listener', logged(['REMOTE_COMMUNICATION', 0, 'type:type\ndata'], ['REMOTE_COMMUNICATION', 1, 'type:ünï\ncödé 😀'], ['REMOTE_COMMUNICATION', 2, 'type:x\nreject-once'], ['REMOTE_COMMUNICATION', 2, 'type:x\nreject-once'])],
+  rpc('readProcessStderrLog', 'listener', 0, 0), rpc('getProcessInfo', 'listener'),
   rpc('system.multicall', [
     { methodName: 'supervisor.getAPIVersion' }, { methodName: 'supervisor.nosuch' },
     { methodName: 'supervisor.getProcessInfo', params: ['nosuch'] }, { methodName: 'system.multicall', params: [[]] }, {},
@@ -177,7 +203,7 @@ const CTL: Step[] = [
   ctl('start', 'manual'), ...long(ctl('start', 'manual'), ctl('start', 'nosuch'), ctl('start', 'nosuch:*')),
   ctl('start', 'grp'), ...long(ctl('start', 'grp:*')), ctl('stop', 'manual'), ...long(ctl('stop', 'manual'), ctl('stop', 'grp:*'), ctl('start', 'grp:*')),
   ctl('restart', 'hello'), ...long(ctl('restart', 'grp:*'), ctl('signal', 'HUP', 'manual'), ctl('signal', 'BOGUS', 'hello'),
-    ctl('signal', 'CONT', 'hello')), ctl('signal', 'CONT', 'pair:*'), ...long(ctl('signal', 'BOGUS', 'pair:*'),
+    ctl('signal', 'CONT', 'hello')), ctl('signal', 'CONT', 'pair:*'), ...long(ctl('signal', 'BOGUS', 'pair:*'), ctl('signal', 'BOGUS', 'all'),
     ctl('pid'), ctl('pid', 'hello')), ctl('pid', 'all'), ...long(ctl('pid', 'nosuch')), ctl('avail'),
   ['waitlog', 'hello', 6],
   ctl('tail', 'hello'), ...long(ctl('tail', '-3', 'hello'), ctl('tail', 'hello', 'stderr'), ctl('tail', 'nosuch')), ctl('tail', '-20', 'long'),

@@ -7,6 +7,7 @@ against pidone and compares the answers.
 usage: differential.py SCRIPT.json  (SCRIPT: {url, conf, username?, password?, steps: [...]})
 Steps: ["rpc", method, *params] | ["ctl", *argv] | ["http", path, seconds?, "status"?] |
        ["wait", process, statename, seconds?] | ["waitlog", process, bytes, seconds?] |
+       ["waiterr", process, bytes, seconds?] (its stderr log) |
        ["waitback", seconds?] (after a restart) | ["waitgone", seconds?] (after a shutdown)
 Only the stdlib: it must run under the system python3 beside supervisor's own.
 """
@@ -143,6 +144,18 @@ def waitlog(proxy, name, size, seconds):
     return {'timeout': f'{name} log not {size} bytes', 'last': last}
 
 
+def waiterr(proxy, name, size, seconds):
+    """Until a process's stderr log holds `size` bytes."""
+    end = time.monotonic() + seconds
+    last = None
+    while time.monotonic() < end:
+        last = rpc(proxy, 'supervisor.tailProcessStderrLog', [name, 0, 0])
+        if 'value' in last and last['value'][1] == size:
+            return {'waited': size}
+        time.sleep(0.05)
+    return {'timeout': f'{name} stderr log not {size} bytes', 'last': last}
+
+
 def waitgone(proxy, seconds):
     """Until the server stops answering (after shutdown)."""
     end = time.monotonic() + seconds
@@ -191,6 +204,8 @@ def main():
             r = wait(proxy, args[0], args[1], args[2] if len(args) > 2 else 15)
         elif kind == 'waitlog':
             r = waitlog(proxy, args[0], args[1], args[2] if len(args) > 2 else 15)
+        elif kind == 'waiterr':
+            r = waiterr(proxy, args[0], args[1], args[2] if len(args) > 2 else 15)
         elif kind == 'waitgone':
             r = waitgone(proxy, args[0] if args else 15)
         elif kind == 'waitback':

@@ -22,6 +22,8 @@ export interface Server {
   readonly conf: string;
   readonly socket: string;
   readonly output: () => string;
+  /** How the server process ended (supervisord, or pidone's PID 1). */
+  readonly exited: Promise<{ code: number | null; signal: string | null }>;
   stop(): Promise<void>;
 }
 
@@ -48,11 +50,11 @@ export async function startSupervisord(conf: string, socketName = 'supervisor.so
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<void>((r) => proc.on('exit', () => r()));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })));
   const socket = join(dir, socketName);
   await waitFor(socket, () => out);
   return {
-    dir, conf: file, socket, output: () => out,
+    dir, conf: file, socket, output: () => out, exited,
     stop: async () => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
       await exited;
@@ -79,7 +81,7 @@ export async function startPidone(conf: string, socketName = 'supervisor.sock'):
   const socket = join(dir, socketName);
   await waitFor(socket, () => `${run.stdout.join('\n')}\n${run.stderr()}`);
   return {
-    dir, conf: file, socket, run, output: () => `${run.stdout.join('\n')}\n${run.stderr()}`,
+    dir, conf: file, socket, run, output: () => `${run.stdout.join('\n')}\n${run.stderr()}`, exited: run.exited,
     stop: async () => {
       if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGKILL');
       await run.exited;

@@ -150,6 +150,14 @@ export class FakeSpawner implements Spawner {
     if (this.stopCommandVerdict !== null) ended(this.stopCommandVerdict, this.stopCommandVerdict ? 'exited 0' : 'exited 1');
   }
 
+  /** supervisord's check before a person's start: the command's own failures, without spawning. */
+  check(spec: ProgramSpec): SpawnError | null {
+    const failure = this.failing.get(spec.name);
+    if (failure === undefined) return null;
+    const error: SpawnError = typeof failure === 'string' ? { kind: 'not_found', message: failure, errno: 'ENOENT' } : failure;
+    return error.kind === 'not_found' || error.kind === 'not_executable' || error.kind === 'bad_command' ? error : null;
+  }
+
   /** Spawns of one program, oldest first. */
   of(name: string): FakeChild[] {
     return this.spawns.filter((c) => c.name === name);

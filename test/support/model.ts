@@ -99,7 +99,9 @@ const LIVE = new Set(['RUNNING', 'STARTING', 'STOPPING']);
 export class Violation extends Error {}
 
 /** Runs a case; throws a Violation on the first broken invariant. Returns a short trace for debugging. */
-export function runCase(config: ConfigCase, ops: readonly Op[]): string[] {
+export function runCase(input: Omit<ConfigCase, 'programs'> & { readonly programs: readonly (Partial<ProgramCase> & { readonly name: string; readonly group: string })[] }, ops: readonly Op[]): string[] {
+  // Cases pasted before a field existed keep running: what they do not say is BASE_PROGRAM's.
+  const config: ConfigCase = { ...input, programs: input.programs.map((p) => ({ ...BASE_PROGRAM, ...p })) };
   const run = new CaseRun(config);
   try {
     return run.run(ops);
@@ -240,10 +242,35 @@ class CaseRun {
             if (named) this.manual.add(p.name);
           }
         }
+        const before = this.info();
         const r = op.verb === 'signal' ? this.sup.signalProcess(target, op.signal)
           : op.verb === 'start' ? this.sup.startProcess(target)
             : op.verb === 'stop' ? this.sup.stopProcess(target) : this.sup.restartProcess(target);
         if (typeof r !== 'object' || r === null || typeof r.ok !== 'boolean') throw new Violation(`${op.verb} ${target} answered ${JSON.stringify(r)}`);
+        // 7: supervisord checks the command before a start: one that cannot run answers NO_FILE
+        // and changes nothing (also a restart of a process at rest, which starts at once).
+        const whole = r.ok ? null : r.fault;
+        if ((op.verb === 'start' || op.verb === 'restart') && whole !== 'BAD_NAME' && whole !== 'SHUTDOWN_STATE') {
+          const answered: [string, string][] = r.ok ? r.results.map((x) => [x.name, x.status]) : [[name, r.fault]];
+          const after = this.info();
+          for (const [n, status] of answered) {
+            const b = before.get(n);
+            const due = this.commandMissing(n) && (op.verb === 'start' || (b !== undefined && ['STOPPED', 'EXITED', 'FATAL'].includes(b.statename)));
+            if (due !== (status === 'NO_FILE')) throw new Violation(`${op.verb} ${target}: ${n} (${b?.life}) answered ${status}${due ? ', its command is missing: NO_FILE' : ''}`);
+            if (!due) continue;
+            this.manual.delete(n);
+            // A pending automatic start may go ahead because the same command started what it
+            // waited for: that start is the dependency's doing, not the refused one's.
+            if (b?.life === 'waiting' && answered.some(([m, st]) => m !== n && st === 'SUCCESS')) continue;
+            const a = after.get(n);
+            if (b?.life !== a?.life || b?.spawns !== a?.spawns) throw new Violation(`${op.verb} ${target}: ${n} answered NO_FILE but went from ${b?.life} to ${a?.life}`);
+          }
+        }
+        // 8: a bad signal is BAD_SIGNAL for a process, and one BAD_SIGNAL per process for a group or all.
+        if (op.verb === 'signal' && op.signal === 'BOGUS' && whole !== 'BAD_NAME' && whole !== 'SHUTDOWN_STATE') {
+          const each = r.ok ? r.scope !== 'process' && r.results.every((x) => x.status === 'BAD_SIGNAL') : r.fault === 'BAD_SIGNAL' && !target.endsWith(':*') && target !== 'all';
+          if (!each) throw new Violation(`signal BOGUS ${target} answered ${JSON.stringify(r)}`);
+        }
         this.trace.push(`${op.verb} ${target} -> ${r.ok ? 'ok' : r.fault}`);
         return;
       }
@@ -273,6 +300,12 @@ class CaseRun {
       left -= d;
       this.checkAll(`advance ${ms}`);
     }
+  }
+
+  /** The fake spawner says the program's command cannot be found (the check fails too). */
+  commandMissing(name: string): boolean {
+    const f = this.spawner.failing.get(name);
+    return f !== undefined && (typeof f === 'string' || f.kind === 'not_found');
   }
 
   latest(name: string): FakeChild | undefined {
