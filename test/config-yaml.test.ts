@@ -26,7 +26,8 @@ test('a minimal program gets the YAML defaults', () => {
     redirect_stderr: false, stdout_logfile: null, stdout_logfile_maxbytes: 52428800, stdout_logfile_backups: 10,
     stderr_logfile: null, stderr_logfile_maxbytes: 52428800, stderr_logfile_backups: 10, serverurl: null,
     depends_on: {}, oneshot: false, ready: null, backoff: { initial: 1, max: 30, reset_after: 60 },
-    max_restarts: null, critical: false, forward_signals: [],
+    max_restarts: null, critical: false, forward_signals: [], schedule: null, watch: null, limits: {}, nice: null,
+    oom_score_adj: null,
   });
 });
 

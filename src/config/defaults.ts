@@ -44,6 +44,11 @@ export const YAML_PROGRAM_DEFAULTS: Omit<ProgramSpec, 'name' | 'group' | 'comman
   max_restarts: null,
   critical: false,
   forward_signals: [],
+  schedule: null,
+  watch: null,
+  limits: {},
+  nice: null,
+  oom_score_adj: null,
 };
 
 /** Settings of a YAML file that has no `settings:` (tmpDir stands in for supervisord's tempdir). */

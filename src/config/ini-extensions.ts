@@ -3,6 +3,8 @@
 // get the same %(...)s expansion as the section's other keys.
 import type { Backoff, ColorMode, DependencyCondition, LogFormat, ReadyCheck, ReadyProbe } from '../model/spec.ts';
 import { DEFAULT_BACKOFF, DEFAULT_PROBE } from './defaults.ts';
+import { LIMIT_KEYS, readLimitExtensions, type LimitExtensions } from './ini-limits.ts';
+import { SCHEDULE_KEYS, WATCH_KEYS, readScheduleExtensions, type ScheduleExtensions } from './ini-schedule.ts';
 import { parseBoolean, parseDuration, parseInteger, parseSignal, type Parsed } from './values.ts';
 
 export const READY_CHECK_KEYS = ['ready_tcp', 'ready_http', 'ready_exec', 'ready_log', 'ready_notify'] as const;
@@ -12,12 +14,12 @@ export const BACKOFF_KEYS = ['backoff_initial', 'backoff_max', 'backoff_reset_af
 /** Extension keys of [program:x] (also accepted in [fcgi-program:x] and [eventlistener:x]). */
 export const PROGRAM_EXTENSION_KEYS: readonly string[] = [
   'depends_on', 'oneshot', 'critical', 'forward_signals', ...READY_CHECK_KEYS, ...READY_TIMING_KEYS,
-  ...BACKOFF_KEYS, 'max_restarts',
+  ...BACKOFF_KEYS, 'max_restarts', ...SCHEDULE_KEYS, ...WATCH_KEYS, ...LIMIT_KEYS,
 ];
 /** Extension keys of [supervisord]. */
 export const SUPERVISORD_EXTENSION_KEYS: readonly string[] = ['shutdown_timeout', 'log_format', 'timestamps', 'color'];
 
-export interface ProgramExtensions {
+export interface ProgramExtensions extends ScheduleExtensions, LimitExtensions {
   readonly depends_on: Readonly<Record<string, DependencyCondition>>;
   readonly oneshot: boolean;
   readonly critical: boolean;
@@ -38,6 +40,8 @@ export interface SettingsExtensions {
 export interface ExtReader {
   get(key: string): string | undefined;
   fail(key: string, message: string): void;
+  /** The directory relative paths are resolved against (the config file's). */
+  readonly here?: string;
 }
 
 const CONDITIONS: readonly DependencyCondition[] = ['started', 'ready', 'completed', 'completed_successfully'];
@@ -174,6 +178,8 @@ export function readProgramExtensions(r: ExtReader): ProgramExtensions {
     ready: readReady(r),
     backoff: readBackoff(r),
     max_restarts: read(r, 'max_restarts', (v) => parseInteger(v, 0)) ?? null,
+    ...readScheduleExtensions(r, r.here ?? '/'),
+    ...readLimitExtensions(r),
   };
 }
 

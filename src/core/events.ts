@@ -32,6 +32,8 @@ export type SupervisorEvent =
   | { readonly type: 'stopping'; readonly name: string; readonly pid: number; readonly signal: string }
   | { readonly type: 'killed'; readonly name: string; readonly pid: number }
   | { readonly type: 'blocked'; readonly name: string; readonly reason: string }
+  /** A scheduled run came due while the previous run was still going; `policy` says what was done. */
+  | { readonly type: 'overlap'; readonly name: string; readonly policy: 'skip' | 'queue' | 'replace' }
   /** A reload removed the process and it is gone: pidone forgets it (its log files close). */
   | { readonly type: 'removed'; readonly name: string }
   | { readonly type: 'shutdown'; readonly reason: string }
@@ -76,6 +78,8 @@ export function describeEvent(e: SupervisorEvent): string {
       return `${e.name}: not started: ${e.reason}`;
     case 'removed':
       return `removed: ${e.name} (no longer in the config)`;
+    case 'overlap':
+      return `${e.name}: a scheduled run is due while the previous one is still going: ${OVERLAP[e.policy]}`;
     case 'shutdown':
       return `shutting down: ${e.reason}`;
     case 'finished':
@@ -95,6 +99,7 @@ export function eventLevel(e: SupervisorEvent): EventLevel {
     case 'killed':
     case 'blocked':
     case 'backoff':
+    case 'overlap':
       return 'warn';
     case 'fatal':
     case 'removed':
@@ -110,6 +115,8 @@ export function eventLevel(e: SupervisorEvent): EventLevel {
       return e.exitCode === 0 ? 'info' : 'error';
   }
 }
+
+const OVERLAP = { skip: 'skipped (overlap: skip)', queue: 'it runs once that one ends (overlap: queue)', replace: 'stopping it to start a fresh run (overlap: replace)' } as const;
 
 function formatSeconds(ms: number): string {
   const s = ms / 1000;

@@ -56,6 +56,8 @@ export type Life =
   | { readonly name: 'respawning' }
   /** EXITED: it ended on its own, for good. */
   | { readonly name: 'exited' }
+  /** STOPPED: a scheduled program between runs; its schedule's timer brings the next run (core/schedule.ts). */
+  | { readonly name: 'scheduled' }
   /** FATAL: pidone gave up on it: its start kept failing, or its readiness probe failed for good. */
   | { readonly name: 'fatal'; readonly reason: string; readonly cause: 'failed' | 'probe' }
   /** STOPPING, in one of its six flavours. */
@@ -70,13 +72,13 @@ export type LifeName = Life['name'];
 
 /** Every state name, in the order docs/engine.md lists them. */
 export const LIFE_NAMES: readonly LifeName[] = [
-  'stopped', 'waiting', 'spawning', 'starting', 'running', 'backoff', 'respawning', 'exited', 'fatal',
+  'stopped', 'waiting', 'spawning', 'starting', 'running', 'backoff', 'respawning', 'exited', 'scheduled', 'fatal',
   'stopping', 'restarting', 'failing', 'replacing', 'removing', 'draining', 'unknown',
 ];
 
 const PUBLIC: Readonly<Record<LifeName, ProcessState>> = {
   stopped: 'STOPPED', waiting: 'STOPPED', spawning: 'STARTING', starting: 'STARTING', running: 'RUNNING',
-  backoff: 'BACKOFF', respawning: 'EXITED', exited: 'EXITED', fatal: 'FATAL', stopping: 'STOPPING',
+  backoff: 'BACKOFF', respawning: 'EXITED', exited: 'EXITED', scheduled: 'STOPPED', fatal: 'FATAL', stopping: 'STOPPING',
   restarting: 'STOPPING', failing: 'STOPPING', replacing: 'STOPPING', removing: 'STOPPING', draining: 'STOPPING',
   unknown: 'UNKNOWN',
 };
@@ -120,6 +122,8 @@ export type LifeEvent =
   | { readonly type: 'group_empty' }
   /** The process's one timer fired; what it means depends on the state that armed it. */
   | { readonly type: 'timer' }
+  /** The schedule's timer fired: a run may be due (core/schedule.ts). */
+  | { readonly type: 'tick' }
   | { readonly type: 'ready' }
   | { readonly type: 'probe_failed'; readonly reason: string }
   /** The whole-shutdown deadline: SIGKILL to the process group now. */
@@ -134,7 +138,7 @@ export type LifeEventType = LifeEvent['type'];
 
 export const LIFE_EVENTS: readonly LifeEventType[] = [
   'start', 'wait', 'gate', 'stop', 'restart', 'spawned', 'spawn_failed', 'exit', 'group_empty', 'timer',
-  'ready', 'probe_failed', 'kill', 'kill_failed', 'replace', 'remove',
+  'tick', 'ready', 'probe_failed', 'kill', 'kill_failed', 'replace', 'remove',
 ];
 
 /** Outputs of the lifecycle, carried out by the supervisor in order. */
@@ -144,6 +148,10 @@ export type Effect =
   /** (Re)arms the process's one timer; the previous one is cancelled. */
   | { readonly type: 'arm'; readonly ms: number }
   | { readonly type: 'disarm' }
+  /** (Re)arms the schedule's timer for ms from now; it lives across the states of a run. */
+  | { readonly type: 'tick_arm'; readonly ms: number }
+  /** Cancels the schedule's timer (the program rests: stopped, exited or fatal). */
+  | { readonly type: 'tick_disarm' }
   | { readonly type: 'probe'; readonly child: ChildHandle }
   | { readonly type: 'unprobe' }
   | { readonly type: 'emit'; readonly event: SupervisorEvent }
