@@ -11,6 +11,9 @@ import { describeEvent, eventLevel, type SupervisorEvent } from '../core/events.
 import { Supervisor } from '../core/supervisor.ts';
 import type { Model } from '../model/spec.ts';
 import type { AddonLoad } from '../io/addon.ts';
+import { calendar } from '../io/calendar.ts';
+import { CgroupTree, ownCgroup, wantsCgroup } from '../io/cgroups.ts';
+import { raiseOwnLimits } from '../io/own-limits.ts';
 import { systemClock } from '../io/clock.ts';
 import { drainLeftovers } from '../io/leftovers.ts';
 import { createLogSink } from '../io/log-sink.ts';
@@ -74,6 +77,12 @@ export function runDaemon(file: string, host: DaemonHost): void {
     }
   }
 
+  const own = raiseOwnLimits(addon, model.settings);
+  if (own.error !== null) {
+    host.stderr(`pidone: error: ${own.error}`);
+    return host.exit(2);
+  }
+
   const sink: LogSink = withMainLog(createLogSink({
     settings: model.settings,
     programs: model.programs.map(logTargets),
@@ -86,10 +95,19 @@ export function runDaemon(file: string, host: DaemonHost): void {
     if (host.verbosity >= 3) sink.event('info', `reaped unknown pid ${pid} (${status.code !== null ? `exit status ${status.code}` : `terminated by SIG${status.signal}`})`);
   });
   reaper.start();
+  for (const m of own.infos) sink.event('info', m);
   const notify = new NotifyHub(addon, () => runtimeDir(host.env, host.pid));
+  const cgroupBase = ownCgroup();
+  const cgroups = cgroupBase !== null ? new CgroupTree(cgroupBase, (m) => sink.event('warn', m)) : null;
+  const prepareCgroups = (m: Model): void => {
+    if (!m.programs.some(wantsCgroup)) return;
+    if (cgroups === null) sink.event('warn', `cgroups: pidone runs in no cgroup v2 hierarchy it can see: memory_max, cpu_max and pids_max of ${m.programs.filter(wantsCgroup).map((p) => p.name).join(', ')} are not applied; rlimits still are`);
+    else cgroups.prepare(m.programs);
+  };
+  prepareCgroups(model);
   const socket = model.settings.control.socket ?? defaultSocketPath(host.env, host.euid);
   const deps = { addon, reaper, baseEnv: host.env, serverUrl: `unix://${socket}`, euid: host.euid };
-  const spawner = new ProcessSpawner({ ...deps, sink, notifySocket: (spec) => notify.prepare(spec) });
+  const spawner = new ProcessSpawner({ ...deps, sink, notifySocket: (spec) => notify.prepare(spec), cgroups });
   const prober = new ProcessProber(sink, probeCommandRunner(deps), notify.watch);
 
   let finishing = false;
@@ -109,7 +127,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
     if (level === 'debug' && host.verbosity < 3) return;
     sink.event(level === 'debug' ? 'info' : level, describeEvent(e), { event: e.type, ...e });
   };
-  const supervisor = new Supervisor(model, { clock: systemClock, spawner, prober, report });
+  const supervisor = new Supervisor(model, { clock: systemClock, spawner, prober, report, calendar });
 
   const finish = async (code: number, reason: string): Promise<void> => {
     control.close();
@@ -120,6 +138,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
     });
     sink.event(code === 0 ? 'info' : 'warn', `exiting with code ${code}: ${reason}; final states: ${states.join(', ') || 'no programs'}`, { exitCode: code });
     notify.close();
+    cgroups?.close();
     removePidfile();
     await sink.close();
     host.exit(code);
@@ -175,6 +194,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
     }
   };
   const apply = (next: Model) => {
+    prepareCgroups(next);
     const diff = supervisor.reload(next);
     current = next;
     for (const p of next.programs) if (diff.added.includes(p.name) || diff.changed.includes(p.name)) sink.addProgram(logTargets(p));
