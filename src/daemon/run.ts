@@ -24,6 +24,7 @@ import { Reaper } from '../io/reaper.ts';
 import { logTargets } from './log-targets.ts';
 import { withMainLog, writePidfile } from './main-log.ts';
 import { NotifyHub, runtimeDir } from './notify.ts';
+import { Watches } from './watches.ts';
 
 export interface DaemonHost {
   readonly pid: number;
@@ -129,7 +130,15 @@ export function runDaemon(file: string, host: DaemonHost): void {
   };
   const supervisor = new Supervisor(model, { clock: systemClock, spawner, prober, report, calendar });
 
+  const watches = new Watches({
+    snapshot: () => supervisor.snapshot(),
+    restartProcess: (name) => supervisor.restartProcess(name),
+    signalProcess: (name, sig) => supervisor.signalProcess(name, sig),
+    log: (level, m) => sink.event(level, m),
+  });
+
   const finish = async (code: number, reason: string): Promise<void> => {
+    watches.close();
     control.close();
     const states = supervisor.snapshot().map((p) => `${p.name} ${p.statename}${p.exitstatus !== null && p.statename === 'EXITED' ? ` (${p.exitstatus})` : ''}`);
     await drainLeftovers(addon, reaper, host.pid, host.graceMs, {
@@ -197,6 +206,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
     prepareCgroups(next);
     const diff = supervisor.reload(next);
     current = next;
+    watches.apply(next);
     for (const p of next.programs) if (diff.added.includes(p.name) || diff.changed.includes(p.name)) sink.addProgram(logTargets(p));
     return diff;
   };
@@ -222,6 +232,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
     // After the socket, as supervisord does: a pidone that cannot serve it must not take the pid file.
     removePidfile = writePidfile(model.settings.pidfile, host.pid, host.cwd, (m) => sink.event('warn', m));
     supervisor.start();
+    watches.apply(model);
   }, (err: unknown) => {
     sink.event('error', `control: ${(err as Error).message}`);
     finishing = true;
