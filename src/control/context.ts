@@ -4,6 +4,7 @@ import type { ReloadDiff } from '../core/reload.ts';
 import type { Supervisor } from '../core/supervisor.ts';
 import type { LogSink } from '../io/log-sink-api.ts';
 import type { Model } from '../model/spec.ts';
+import type { Usage } from '../io/usage.ts';
 import type { EventBus } from './event-bus.ts';
 import type { ReloadOutcome } from './protocol.ts';
 
@@ -37,4 +38,6 @@ export interface ControlContext {
   readonly startedAt: number;
   /** Wall clock in ms (Date.now in production). */
   readonly now: () => number;
+  /** What each running program's tree uses (name -> main pid), read when asked; absent: not shown. */
+  readonly usage?: (mains: ReadonlyMap<string, number>) => ReadonlyMap<string, Usage>;
 }

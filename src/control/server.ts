@@ -18,7 +18,7 @@ import { asFault, invoke } from './rpc.ts';
 import { listenTcp, listenUnix, parseListen } from './socket.ts';
 import { Streams } from './streams.ts';
 import { RestartAll } from './restart-all.ts';
-import { findProcess, programsResponse } from './views.ts';
+import { findProcess, programsResponse, usageOf } from './views.ts';
 import { BrowserGuard } from './web.ts';
 import { sendTailPage, tailLimit } from './web-tail.ts';
 import { XmlSyntaxError } from './xml.ts';
@@ -161,7 +161,8 @@ export class ControlServer {
     if (path === '/healthz' || path === '/ok.html') return sendText(res, 200, path === '/ok.html' ? 'OK' : 'ok\n');
     if (path === '/readyz') return this.#readyz(res);
     if (path === '/metrics') {
-      const body = renderMetrics(this.#ctx.supervisor.snapshot(), this.#exits, this.#ctx.startedAt);
+      const infos = this.#ctx.supervisor.snapshot();
+      const body = renderMetrics(infos, this.#exits, this.#ctx.startedAt, usageOf(this.#ctx, infos));
       return sendText(res, 200, body, 'text/plain; version=0.0.4; charset=utf-8');
     }
     if (path === '/mainlogtail') return this.#streams.followLog(res, this.#ctx, MAIN_LOG, 'stdout', this.#logs.last(MAIN_LOG, 'stdout', 1024), false);

@@ -51,6 +51,8 @@ export interface ProcessInfo {
    * the schedule's own clock (wall ms for cron, monotonic ms for `every`; null before the first).
    */
   readonly schedule: { readonly next: number | null; readonly queued: boolean; readonly lastDue: number | null } | null;
+  /** How long the last run lasted, in ms (monotonic), once it ended; null while it runs or before one ended. */
+  readonly runtime: number | null;
 }
 
 /** Builds the ProcessInfo of one process at time `now`. */
@@ -84,6 +86,7 @@ export function processInfo(r: ProcessRecord, now: number, mono: number): Proces
     completed: done,
     completed_successfully: done && r.lastExpected,
     schedule: r.spec.schedule === null ? null : { next, queued: r.sched.queued, lastDue: r.sched.lastDue },
+    runtime: r.lastExit !== null && r.laststart !== 0 && r.stopMono >= r.startMono ? r.stopMono - r.startMono : null,
   };
 }
 

@@ -14,6 +14,7 @@ import type { AddonLoad } from '../io/addon.ts';
 import { calendar } from '../io/calendar.ts';
 import { CgroupTree, ownCgroup, wantsCgroup } from '../io/cgroups.ts';
 import { raiseOwnLimits } from '../io/own-limits.ts';
+import { readUsage } from '../io/usage.ts';
 import { systemClock } from '../io/clock.ts';
 import { drainLeftovers } from '../io/leftovers.ts';
 import { createLogSink } from '../io/log-sink.ts';
@@ -222,7 +223,10 @@ export function runDaemon(file: string, host: DaemonHost): void {
   };
 
   const control = new ControlServer(
-    { supervisor, sink, bus, pid: host.pid, startedAt: Date.now(), now: Date.now, config: { current: () => current, read, apply, reload } },
+    {
+      supervisor, sink, bus, pid: host.pid, startedAt: Date.now(), now: Date.now, config: { current: () => current, read, apply, reload },
+      usage: (mains) => readUsage(mains, { pageSize: addon.constants.PAGESIZE ?? 4096, clkTck: addon.constants.CLK_TCK ?? 100 }),
+    },
     { socket },
   );
   sink.event('info', `pidone ${PIDONE_VERSION} started with pid ${host.pid}: ${model.programs.length} program(s) from ${file}`);
