@@ -1,8 +1,12 @@
 // Issue 3 benchmark: `pidone -- true` cold start against `node -e 0` (the floor for any Node
-// tool) and tini / dumb-init when installed; then idle cost over 10 s with one sleeping child.
-// Goals: within 1.3x of `node -e 0`; zero wakeups while idle.
+// tool) and tini / dumb-init when installed; then idle cost over 10 s with one sleeping child,
+// and (issue 16) supervisor mode with a sleeping, a scheduled (next run tomorrow) and a
+// file-watched program. Goals: within 1.3x of `node -e 0`; zero wakeups while idle.
 // usage: node bench/startup.mjs      env: RUNS=30 IDLE_SECONDS=10 SETTLE_SECONDS=30
 import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DIST, cpuTicks, fmt, haveDist, median, report, rssKb, sleep, timeRun, wakeups, which } from './lib.mjs';
 
 haveDist();
@@ -54,8 +58,27 @@ async function idle(argv) {
   proc.kill('SIGKILL');
   return { first: { w: s1.w - s0.w, c: s1.c - s0.c }, steady: { w: s2.w - s1.w, c: s2.c - s1.c }, rss };
 }
+// Supervisor mode, as the floor (one sleeping program), and with what issue 16 added: a
+// schedule waiting (one timer, due tomorrow at 03:00) and a watch on a directory nobody writes
+// to (inotify). The difference between the two is what the schedule and the watch cost.
+const dir = mkdtempSync(join(tmpdir(), 'pidone-bench-idle-'));
+mkdirSync(join(dir, 'watched'));
+const configs = {};
+for (const [name, extra] of [['plain', ''], ['extras', `, watch: { paths: [watched] } }
+  nightly: { command: ["true"], schedule: "0 3 * * *"`]]) {
+  configs[name] = join(dir, `${name}.yaml`);
+  writeFileSync(configs[name], `settings: { control: { socket: ${join(dir, `${name}.sock`)} } }
+programs:
+  app: { command: [sleep, "1000"]${extra} }
+`);
+}
 const idleRows = [];
-for (const [name, argv] of [['pidone -- sleep', [node, DIST, '--', 'sleep', '1000']], ...(tini ? [['tini -- sleep', [tini, '-s', '--', 'sleep', '1000']]] : [])]) {
+for (const [name, argv] of [
+  ['pidone -- sleep', [node, DIST, '--', 'sleep', '1000']],
+  ['pidone -c (one sleeping program)', [node, DIST, '-c', configs.plain]],
+  ['pidone -c (+ a watch and a waiting schedule)', [node, DIST, '-c', configs.extras]],
+  ...(tini ? [['tini -- sleep', [tini, '-s', '--', 'sleep', '1000']]] : []),
+]) {
   const { first, steady, rss } = await idle(argv);
   idleRows.push(`| idle, first ${SETTLE} s | ${name} | ${first.w} wakeups, ${first.c * 10} ms CPU | RSS ${(rss / 1024).toFixed(1)} MB |`);
   idleRows.push(`| idle, the ${IDLE} s after | ${name} | ${steady.w} wakeups, ${steady.c * 10} ms CPU | |`);
