@@ -70,7 +70,8 @@ test('the JSON API, status and /metrics show what a program\'s whole tree uses',
     assert.ok(valueOf(m.get('pidone_program_cpu_seconds_total'), 'hog') >= 0.25);
     assert.equal(valueOf(m.get('pidone_program_restarts_total'), 'hog'), 0);
 
-    const status = await d.pidone(['status', 'hog', '-s', d.socket]);
+    assert.match((await d.pidone(['status', 'hog', '-s', d.socket])).stdout, /^hog\s+RUNNING\s+pid \d+, uptime \d+:\d\d:\d\d$/m, 'supervisorctl\'s line as it is');
+    const status = await d.pidone(['status', '--usage', 'hog', '-s', d.socket]);
     assert.match(status.stdout, /^hog\s+RUNNING\s+pid \d+, uptime \d+:\d\d:\d\d\s+\[cpu \d+\.\d\d s, rss \d+\.\d MB, \d+ fds, 0 restarts\]$/m);
   } finally {
     d.cleanup();

@@ -4,16 +4,16 @@
 import type { ActionResult, ProgramView } from '../control/protocol.ts';
 
 /**
- * supervisorctl's status table: `%-Ws%-10s%s` with W = max(30, longest name) + 3; then, for a
- * program that runs, what its tree uses and its restarts in brackets (scripts that cut the
- * columns of supervisorctl's table still find them where they were).
+ * supervisorctl's status table: `%-Ws%-10s%s` with W = max(30, longest name) + 3, line for line
+ * (scripts written for supervisorctl's output keep working). With `usage`, each program that
+ * runs gets what its tree uses and its restarts in brackets after it.
  */
-export function statusLines(programs: readonly ProgramView[]): string[] {
+export function statusLines(programs: readonly ProgramView[], usage = false): string[] {
   const width = Math.max(30, ...programs.map((p) => p.namespec.length)) + 3;
   return programs.map((p) => {
     const line = `${p.namespec.padEnd(width)}${p.state.padEnd(10)}${p.description}`;
     const u = p.usage;
-    return u ? `${line}   [cpu ${u.cpu_seconds.toFixed(2)} s, rss ${bytes(u.rss_bytes)}, ${u.open_fds} fds, ${p.restarts} restarts]` : line;
+    return usage && u ? `${line}   [cpu ${u.cpu_seconds.toFixed(2)} s, rss ${bytes(u.rss_bytes)}, ${u.open_fds} fds, ${p.restarts} restarts]` : line;
   });
 }
 
