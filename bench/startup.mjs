@@ -6,10 +6,11 @@
 // window from FROM_MS after start, IDLE_SECONDS long: pidone with 10 sleeping programs against
 // node-min with the same 10, then single mode `pidone -- sleep` against tini. The window covers
 // the 8 s at which V8's memory reducer would fire. Goal: 0 and 0. The idle contenders run side
-// by side (each is asleep; each counts only its own threads).
+// by side (each is asleep; each counts only its own threads). Issue 16: the same 10 programs
+// plus a schedule waiting (due tomorrow at 03:00) and a watch on a directory nobody writes to.
 // usage: node bench/startup.mjs      env: RUNS=30 IDLE_SECONDS=20 FROM_MS=1000
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, NODE_MIN, cpuTicks, fmt, haveDist, median, report, rssKb, sleep, timeRun, wakeups, which } from './lib.mjs';
@@ -64,8 +65,14 @@ async function idle(argv) {
 const ten = Array.from({ length: 10 }, (_, i) => `p${i}`);
 const yaml = join(work, 'idle10.yaml');
 writeFileSync(yaml, `settings: { control: { socket: ${join(work, 'idle.sock')} } }\nprograms:\n${ten.map((p) => `  ${p}: { command: "sleep 1000" }`).join('\n')}\n`);
+mkdirSync(join(work, 'watched'));
+const extras = join(work, 'idle10-extras.yaml');
+writeFileSync(extras, `settings: { control: { socket: ${join(work, 'idle-extras.sock')} } }\nprograms:\n${ten.map((p) => `  ${p}: { command: "sleep 1000" }`).join('\n')}
+  watched: { command: [sleep, "1000"], watch: { paths: [${join(work, 'watched')}] } }
+  nightly: { command: ["true"], schedule: "0 3 * * *" }\n`);
 const idlers = [
   ['10 programs', 'pidone', [node, DIST, '-c', yaml]],
+  ['10 programs + a schedule and a watch', 'pidone', [node, DIST, '-c', extras]],
   ['10 programs', 'node-min', [node, NODE_MIN, ...ten.map(() => 'sleep 1000')]],
   ['one program', 'pidone -- sleep', [node, DIST, '--', 'sleep', '1000']],
   ...(tini ? [['one program', 'tini -- sleep', [tini, '-s', '--', 'sleep', '1000']]] : []),

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -142,9 +143,24 @@ static napi_value get_prop(napi_env env, napi_value obj, const char *key) {
 // ---- spawn --------------------------------------------------------------------------------
 
 enum stage { STAGE_SETSID = 1, STAGE_SETPGID, STAGE_STDIO, STAGE_CHDIR, STAGE_UMASK,
-             STAGE_SETGROUPS, STAGE_SETGID, STAGE_SETUID, STAGE_EXEC };
+             STAGE_SETGROUPS, STAGE_SETGID, STAGE_SETUID, STAGE_EXEC,
+             STAGE_CGROUP, STAGE_RLIMIT, STAGE_NICE, STAGE_OOM };
 static const char *stage_names[] = { "", "setsid", "setpgid", "dup2", "chdir", "umask",
-                                     "setgroups", "setgid", "setuid", "execve" };
+                                     "setgroups", "setgid", "setuid", "execve",
+                                     "cgroup", "setrlimit", "setpriority", "oom_score_adj" };
+
+#define MAX_LIMITS 16
+
+// What a program may use (issue 16), prepared by the parent, applied by the child.
+struct resources {
+  int nlimits, failed;  // failed: the index of the rlimit that could not be set
+  int resource[MAX_LIMITS];
+  struct rlimit value[MAX_LIMITS];
+  bool set_nice;
+  int nice;
+  char oom[16];         // "500\n" for /proc/self/oom_score_adj; empty = inherit
+  int cgroup_fd;        // the program's cgroup.procs, or -1
+};
 
 // What the child needs, prepared by the parent before clone(). The child shares the parent's
 // memory (CLONE_VM) and writes its failure, if any, into `stage`/`err` before _exit.
@@ -157,6 +173,7 @@ struct spawn_ctx {
   bool foreground;
   int stdio[3];
   gid_t groups[256];
+  struct resources res;
   volatile int stage, err;
 };
 
@@ -172,6 +189,32 @@ static void cloexec_from_3(void) {
   long max = sysconf(_SC_OPEN_MAX);
   if (max < 0 || max > 65536) max = 65536;
   for (int fd = 3; fd < max; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+// The child joins its cgroup, then sets its rlimits, nice value and OOM score, before it drops
+// privileges (raising a hard limit, a negative nice or a lower OOM score need root's
+// capabilities) and before exec, so they hold for the program and all it starts. Returns the
+// stage that failed, or 0.
+static int apply_resources(struct resources *r) {
+  if (r->cgroup_fd >= 0 && write(r->cgroup_fd, "0", 1) != 1) return STAGE_CGROUP;
+  for (int i = 0; i < r->nlimits; i++) {
+    if (setrlimit(r->resource[i], &r->value[i]) != 0) {
+      r->failed = i;
+      return STAGE_RLIMIT;
+    }
+  }
+  if (r->set_nice && setpriority(PRIO_PROCESS, 0, r->nice) != 0) return STAGE_NICE;
+  size_t len = strlen(r->oom);
+  if (len > 0) {
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return STAGE_OOM;
+    ssize_t n = write(fd, r->oom, len);
+    int e = errno;
+    close(fd);
+    errno = e;
+    if (n != (ssize_t)len) return STAGE_OOM;
+  }
+  return 0;
 }
 
 // Runs in the child, on its own stack, in the parent's memory, while the parent sleeps
@@ -195,6 +238,8 @@ static int child_main(void *arg) {
     // keeps job control. SIGTTOU is still blocked here, so this cannot stop us.
     if (c->foreground) tcsetpgrp(STDIN_FILENO, getpid());
   }
+  int failed = apply_resources(&c->res);
+  if (failed) return child_fail(c, failed);
   // Node marks its own 0-2 close-on-exec, so inheriting them means clearing the flag.
   for (int i = 0; i < 3; i++) {
     if (c->stdio[i] < 0 || c->stdio[i] == i) { fcntl(i, F_SETFD, 0); continue; }
@@ -218,6 +263,38 @@ static int child_main(void *arg) {
     errno = ENOEXEC;
   }
   return child_fail(c, STAGE_EXEC);
+}
+
+// limits: [[resource, soft, hard]...] (-1 = unlimited), nice, oomScoreAdj, cgroupFd.
+static bool read_resources(napi_env env, napi_value opts, struct resources *r) {
+  r->cgroup_fd = get_int_prop(env, opts, "cgroupFd", -1);
+  int nice = get_int_prop(env, opts, "nice", 1000);
+  r->set_nice = nice != 1000;
+  r->nice = nice;
+  int oom = get_int_prop(env, opts, "oomScoreAdj", 100000);
+  if (oom != 100000) snprintf(r->oom, sizeof r->oom, "%d\n", oom);
+  napi_value v = get_prop(env, opts, "limits");
+  if (!v) return true;
+  uint32_t n = 0;
+  napi_get_array_length(env, v, &n);
+  if (n > MAX_LIMITS) {
+    napi_throw_range_error(env, NULL, "spawn: too many limits");
+    return false;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value item, x;
+    double d[3] = { 0, 0, 0 };
+    napi_get_element(env, v, i, &item);
+    for (uint32_t k = 0; k < 3; k++) {
+      napi_get_element(env, item, k, &x);
+      napi_get_value_double(env, x, &d[k]);
+    }
+    r->resource[i] = (int)d[0];
+    r->value[i].rlim_cur = d[1] < 0 ? RLIM_INFINITY : (rlim_t)d[1];
+    r->value[i].rlim_max = d[2] < 0 ? RLIM_INFINITY : (rlim_t)d[2];
+  }
+  r->nlimits = (int)n;
+  return true;
 }
 
 #define CHILD_STACK (64 * 1024)
@@ -276,6 +353,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
       c->groups[i] = (gid_t)g;
     }
   }
+  if (!read_resources(env, opts, &c->res)) goto done;
   if (!file || !argv || !argv[2] || !envp) {
     napi_throw_type_error(env, NULL, "spawn: file, argv (non-empty) and envp are required");
     goto done;
@@ -301,6 +379,13 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     throw_errno(env, c->err, stage_names[c->stage]);
+    if (c->stage == STAGE_RLIMIT) {  // which one: error.index, in the order they were given
+      napi_value e, i;
+      napi_get_and_clear_last_exception(env, &e);
+      napi_create_int32(env, c->res.failed, &i);
+      napi_set_named_property(env, e, "index", i);
+      napi_throw(env, e);
+    }
     goto done;
   }
   napi_create_int32(env, pid, &result);
@@ -708,9 +793,47 @@ static napi_value NotifySocket(napi_env env, napi_callback_info info) {
   return closer;
 }
 
+// rlimit(resource[, soft, hard]) -> [soft, hard] (-1 = unlimited): pidone's own limit, set
+// first when soft and hard are given (supervisord's minfds/minprocs).
+static napi_value Rlimit(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  int32_t resource = 0;
+  napi_get_value_int32(env, args[0], &resource);
+  struct rlimit rl;
+  if (argc >= 3) {
+    double soft = 0, hard = 0;
+    napi_get_value_double(env, args[1], &soft);
+    napi_get_value_double(env, args[2], &hard);
+    rl.rlim_cur = soft < 0 ? RLIM_INFINITY : (rlim_t)soft;
+    rl.rlim_max = hard < 0 ? RLIM_INFINITY : (rlim_t)hard;
+    if (setrlimit(resource, &rl) != 0) return throw_errno(env, errno, "setrlimit");
+  }
+  if (getrlimit(resource, &rl) != 0) return throw_errno(env, errno, "getrlimit");
+  napi_value arr, a, b;
+  napi_create_array_with_length(env, 2, &arr);
+  napi_create_double(env, rl.rlim_cur == RLIM_INFINITY ? -1 : (double)rl.rlim_cur, &a);
+  napi_create_double(env, rl.rlim_max == RLIM_INFINITY ? -1 : (double)rl.rlim_max, &b);
+  napi_set_element(env, arr, 0, a);
+  napi_set_element(env, arr, 1, b);
+  return arr;
+}
+
 static napi_value Constants(napi_env env) {
   napi_value obj, v;
   napi_create_object(env, &obj);
+  // The rlimit resource numbers differ on a few architectures: take them from the headers.
+  const struct { const char *name; int value; } rl[] = {
+    { "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_CORE", RLIMIT_CORE },
+    { "RLIMIT_STACK", RLIMIT_STACK }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_AS", RLIMIT_AS },
+    { "RLIMIT_CPU", RLIMIT_CPU }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+    { "PAGESIZE", (int)sysconf(_SC_PAGESIZE) }, { "CLK_TCK", (int)sysconf(_SC_CLK_TCK) },
+  };
+  for (size_t i = 0; i < sizeof rl / sizeof rl[0]; i++) {
+    napi_create_int32(env, rl[i].value, &v);
+    napi_set_named_property(env, obj, rl[i].name, v);
+  }
   napi_create_int32(env, SIGRTMIN, &v);
   napi_set_named_property(env, obj, "SIGRTMIN", v);
   napi_create_int32(env, SIGRTMAX, &v);
@@ -729,6 +852,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     { "watchSentFaults", NULL, WatchSentFaults, NULL, NULL, NULL, napi_default, NULL },
     { "setParentDeathSignal", NULL, SetParentDeathSignal, NULL, NULL, NULL, napi_default, NULL },
     { "notifySocket", NULL, NotifySocket, NULL, NULL, NULL, napi_default, NULL },
+    { "rlimit", NULL, Rlimit, NULL, NULL, NULL, napi_default, NULL },
     { "constants", NULL, NULL, NULL, NULL, Constants(env), napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

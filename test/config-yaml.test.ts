@@ -27,7 +27,8 @@ test('a minimal program gets the YAML defaults', () => {
     stderr_logfile: null, stderr_logfile_maxbytes: 52428800, stderr_logfile_backups: 10, serverurl: null,
     depends_on: {}, oneshot: false, ready: null, backoff: { initial: 1, max: 30, reset_after: 60 },
     max_restarts: null, critical: false, exit_on_skipped: false, forward_signals: [], liveness: null,
-    stop_command: null, daemon: false,
+    stop_command: null, daemon: false, schedule: null, watch: null, limits: {}, nice: null,
+    oom_score_adj: null,
   });
 });
 

@@ -147,3 +147,37 @@ test("supervisord's controls: Refresh, Stop All, Restart All, Clear Log, and the
     await browser.close();
   }
 });
+
+test('the web page shows what each program uses, and a scheduled program\'s next run with Run now and Stop', async () => {
+  const port = await freePort();
+  d = await startDaemon(`settings:
+  control: { socket: SOCKET, tcp: "127.0.0.1:${port}", username: admin, password: secret }
+programs:
+  web:
+    command: sleep 1000
+  nightly:
+    command: sh -c 'echo backup done'
+    schedule: { cron: "0 3 * * *" }
+`);
+  const browser = await browse(port);
+  try {
+    const page = browser.pages()[0] ?? await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.locator('tr[data-name="web"][data-state="RUNNING"]').waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('tr[data-name="web"] td.usage').innerText(), /^cpu \d+\.\d\d s · \d+(\.\d)? [KM]?B · \d+ fds$/);
+    const nightly = page.locator('tr[data-name="nightly"]');
+    await nightly.locator('text=/next run \\w{3} \\d\\d 03:00:00 AM/').waitFor({ timeout: 10_000 });
+    await nightly.getByRole('button', { name: 'Run now', exact: true }).click();
+    await page.locator('tr[data-name="nightly"]', { hasText: 'last run: exit status 0' }).waitFor({ timeout: 10_000 });
+    await until(async () => (await d!.pidone(['logs', 'nightly', '-s', d!.socket])).stdout.includes('backup done'), 5000, 'the run\'s output');
+    mkdirSync(join(ROOT, 'test', 'artifacts'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test', 'artifacts', 'web-schedule.png'), fullPage: true });
+    // Stop stops the schedule: no next run any more.
+    await nightly.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.locator('tr[data-name="nightly"]', { hasNotText: 'next run' }).waitFor({ timeout: 10_000 });
+    const json = JSON.parse((await d.pidone(['status', 'nightly', '--json', '-s', d.socket])).stdout);
+    assert.equal(json.programs[0].schedule.next, null);
+  } finally {
+    await browser.close();
+  }
+});

@@ -37,6 +37,7 @@ const KINDS = {
   flaky: '[sh, -c, "sleep 0.3; exit 3"]',
   broken: '[/nonexistent/program]',
   job: '[sh, -c, "exit 0"]',
+  scheduled: '[sh, -c, "sleep 0.3"]',
 } as const;
 type Kind = keyof typeof KINDS;
 
@@ -117,6 +118,7 @@ function yamlOf(socket: string, progs: readonly Prog[]): string {
     lines.push(`  ${p.name}:`, `    command: ${KINDS[p.kind]}`, `    stop_timeout: ${p.stopwaitsecs}s`);
     if (p.kind === 'flaky' || p.kind === 'broken') lines.push('    restart: always', '    backoff: { initial: 200ms, max: 400ms }', '    max_restarts: 4');
     if (p.kind === 'job') lines.push('    oneshot: true');
+    if (p.kind === 'scheduled') lines.push('    schedule: { every: 1s, overlap: replace }');
     if (!p.group) lines.push('    stopasgroup: false', '    killasgroup: false');
   }
   return `${lines.join('\n')}\n`;

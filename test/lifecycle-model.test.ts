@@ -37,6 +37,16 @@ function programArb(i: number, grouped: boolean, earlier: readonly string[]): fc
     max_restarts: fc.constantFrom(null, 0, 2),
     depends_on: earlier.length === 0 ? fc.constant({}) : fc.dictionary(fc.constantFrom(...earlier), fc.constantFrom(...CONDITIONS), { maxKeys: 2 }),
     onStop: fc.constantFrom('die' as const, 'die' as const, 'slow' as const, 'ignore' as const),
+    schedule: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.record({
+        kind: fc.constantFrom('cron' as const, 'every' as const),
+        period: fc.constantFrom(1 as const, 2 as const, 5 as const),
+        overlap: fc.constantFrom('skip' as const, 'queue' as const, 'replace' as const),
+        catch_up: fc.boolean(),
+      }) },
+    ),
+    runMs: fc.constantFrom(100, 300, 1500, 7000),
   }).map((o) => {
     const p: ProgramCase = { ...BASE_PROGRAM, ...o, name, group: grouped ? 'g' : name, version: 0 };
     // A oneshot with restart always is rejected by config/; keep cases loadable.
@@ -76,6 +86,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('killError' as const), on: fc.constantFrom(true, false) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('reload' as const), seed: fc.integer({ min: 0, max: 10_000 }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'shutdown' as const }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('jump' as const), ms: fc.constantFrom(-7_200_000, -60_000, -2500, -1000, -1, 1, 999, 2500, 60_000, 7_200_000) }) },
 );
 
 test(`the core keeps its invariants over ${RUNS} random operation sequences (seed ${SEED})`, () => {

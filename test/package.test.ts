@@ -36,12 +36,13 @@ test('npm pack: dist/ with the addon, the schema, README and docs, native source
   const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
   assert.deepEqual(paths, ['README.md', 'dist/package.json', 'dist/pidone.js', 'dist/pidone.node', 'dist/supervisor.js', ...docs, 'native/binding.gyp', 'native/install.mjs', 'native/pidone.c', 'package.json', 'schema/pidone.schema.json'].sort());
   const size = (p: string) => packed.files.find((f) => f.path === p)!.size;
-  // Goals (issue 8): bundle under 300 KB (not met: about 460 KB in all, see the README), addon
-  // under 30 KB. The bounds catch regressions. Single mode reads only dist/pidone.js.
+  // Goals (issue 8): bundle under 300 KB (not met: about 510 KB in all, see the README), addon
+  // under 30 KB (not met since issue 16's resource limits grew the file by one 4 KB page). The
+  // bounds catch regressions. Single mode reads only dist/pidone.js.
   assert.ok(size('dist/pidone.js') < 40_000, `dist/pidone.js is ${size('dist/pidone.js')} bytes`);
-  assert.ok(size('dist/pidone.js') + size('dist/supervisor.js') < 480_000, `dist/*.js are ${size('dist/pidone.js') + size('dist/supervisor.js')} bytes`);
-  assert.ok(size('dist/pidone.node') < 30_000, `dist/pidone.node is ${size('dist/pidone.node')} bytes`);
-  assert.ok(packed.size < 250_000, `tarball is ${packed.size} bytes`);
+  assert.ok(size('dist/pidone.js') + size('dist/supervisor.js') < 540_000, `dist/*.js are ${size('dist/pidone.js') + size('dist/supervisor.js')} bytes`);
+  assert.ok(size('dist/pidone.node') < 32_768, `dist/pidone.node is ${size('dist/pidone.node')} bytes`);
+  assert.ok(packed.size < 300_000, `tarball is ${packed.size} bytes`);
   t.diagnostic(`tarball ${packed.size} B; dist/pidone.js ${size('dist/pidone.js')} B; dist/supervisor.js ${size('dist/supervisor.js')} B; dist/pidone.node ${size('dist/pidone.node')} B`);
 });
 

@@ -3,10 +3,27 @@
 // `web: ERROR (spawn error)`).
 import type { ActionResult, ProgramView } from '../control/protocol.ts';
 
-/** supervisorctl's status table: `%-Ws%-10s%s` with W = max(30, longest name) + 3. */
-export function statusLines(programs: readonly ProgramView[]): string[] {
+/**
+ * supervisorctl's status table: `%-Ws%-10s%s` with W = max(30, longest name) + 3, line for line
+ * (scripts written for supervisorctl's output keep working). With `usage`, each program that
+ * runs gets what its tree uses and its restarts in brackets after it.
+ */
+export function statusLines(programs: readonly ProgramView[], usage = false): string[] {
   const width = Math.max(30, ...programs.map((p) => p.namespec.length)) + 3;
-  return programs.map((p) => `${p.namespec.padEnd(width)}${p.state.padEnd(10)}${p.description}`);
+  return programs.map((p) => {
+    const line = `${p.namespec.padEnd(width)}${p.state.padEnd(10)}${p.description}`;
+    const u = p.usage;
+    return usage && u ? `${line}   [cpu ${u.cpu_seconds.toFixed(2)} s, rss ${bytes(u.rss_bytes)}, ${u.open_fds} fds, ${p.restarts} restarts]` : line;
+  });
+}
+
+/** 1.5 MB, 230 KB: binary units, one decimal. */
+export function bytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  for (; v >= 1024 && i < units.length - 1; i++) v /= 1024;
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
 // supervisorctl's wording of each fault in result lines.

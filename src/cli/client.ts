@@ -15,8 +15,9 @@ export interface ClientHost extends TargetHost {
 }
 
 const CLIENT_USAGE = `usage:
-  pidone status [NAME...] [--json]          program states; exit 0 only if every program meant
-                                            to run is RUNNING and ready (a Docker HEALTHCHECK)
+  pidone status [NAME...] [--json] [-u]     program states; exit 0 only if every program meant
+                                            to run is RUNNING and ready (a Docker HEALTHCHECK);
+                                            -u, --usage: what each program uses (CPU, memory, fds)
   pidone start|stop|restart NAME...|all [--no-wait]
   pidone signal SIGNAL NAME...|all
   pidone logs [-f] [--stderr] [-n BYTES] NAME...
@@ -51,7 +52,7 @@ interface Parsed extends Options {
 
 // Flags each command accepts; those in VALUED take a value.
 const FLAGS: Readonly<Record<string, readonly string[]>> = {
-  status: ['--json'], start: ['--no-wait'], stop: ['--no-wait'], restart: ['--no-wait'], signal: [],
+  status: ['--json', '--usage', '-u'], start: ['--no-wait'], stop: ['--no-wait'], restart: ['--no-wait'], signal: [],
   logs: ['-f', '--follow', '--stderr', '-n', '--bytes'], reload: [], shutdown: ['--no-wait'],
 };
 const VALUED = new Set(['-n', '--bytes', '-s', '--socket', '-c', '--config']);
@@ -78,7 +79,7 @@ function parse(command: string, args: readonly string[]): Options {
       const v = flag !== a ? a.slice(eq + 1) : args[++i];
       if (v === undefined) throw new Usage(`${command}: ${flag} needs a value`);
       values.set(flag === '-s' ? '--socket' : flag === '-n' ? '--bytes' : flag === '-c' ? '--config' : flag, v);
-    } else flags.add(flag === '-f' ? '--follow' : flag);
+    } else flags.add(flag === '-f' ? '--follow' : flag === '-u' ? '--usage' : flag);
   }
   return { flags, values, names };
 }
@@ -147,7 +148,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const shown = p.names.length === 0 ? body.programs : body.programs.filter((x) => p.names.some((n) => selects(n, x)));
     // One write: a thousand small ones cost a syscall each.
     if (p.flags.has('--json')) host.stdout(`${JSON.stringify({ ...body, programs: shown }, null, 2)}\n`);
-    else host.stdout([...unknown.map((n) => `${n}: ERROR (no such process)`), ...statusLines(shown)].map((l) => `${l}\n`).join(''));
+    else host.stdout([...unknown.map((n) => `${n}: ERROR (no such process)`), ...statusLines(shown, p.flags.has('--usage'))].map((l) => `${l}\n`).join(''));
     if (unknown.length > 0) code = 1;
     const bad = shown.filter((x) => !x.healthy);
     if (bad.length > 0 || body.pidone.phase !== 'running') {

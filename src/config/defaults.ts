@@ -55,6 +55,11 @@ export const YAML_PROGRAM_DEFAULTS: Omit<ProgramSpec, 'name' | 'group' | 'comman
   liveness: null,
   stop_command: null,
   daemon: false,
+  schedule: null,
+  watch: null,
+  limits: {},
+  nice: null,
+  oom_score_adj: null,
 };
 
 /** Settings of a YAML file that has no `settings:` (tmpDir stands in for supervisord's tempdir). */

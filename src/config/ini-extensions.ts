@@ -3,6 +3,8 @@
 // get the same %(...)s expansion as the section's other keys.
 import type { Backoff, ColorMode, Critical, DependencyCondition, LogFormat, ReadyCheck, ReadyProbe } from '../model/spec.ts';
 import { DEFAULT_BACKOFF, DEFAULT_LIVENESS, DEFAULT_PROBE } from './defaults.ts';
+import { LIMIT_KEYS, readLimitExtensions, type LimitExtensions } from './ini-limits.ts';
+import { SCHEDULE_KEYS, WATCH_KEYS, readScheduleExtensions, type ScheduleExtensions } from './ini-schedule.ts';
 import { parseBoolean, parseCritical, parseDuration, parseHealthListen, parseInteger, parseSignal, type Parsed } from './values.ts';
 
 const CHECKS = ['tcp', 'http', 'exec', 'log', 'notify'] as const;
@@ -21,11 +23,12 @@ export const BACKOFF_KEYS = ['backoff_initial', 'backoff_max', 'backoff_reset_af
 export const PROGRAM_EXTENSION_KEYS: readonly string[] = [
   'depends_on', 'oneshot', 'critical', 'exit_on_skipped', 'forward_signals', ...READY_CHECK_KEYS, ...READY_TIMING_KEYS,
   ...LIVENESS_CHECK_KEYS, ...LIVENESS_TIMING_KEYS, ...BACKOFF_KEYS, 'max_restarts', 'stop_command', 'daemon',
+  ...SCHEDULE_KEYS, ...WATCH_KEYS, ...LIMIT_KEYS,
 ];
 /** Extension keys of [supervisord]. */
 export const SUPERVISORD_EXTENSION_KEYS: readonly string[] = ['shutdown_timeout', 'log_format', 'timestamps', 'color', 'health'];
 
-export interface ProgramExtensions {
+export interface ProgramExtensions extends ScheduleExtensions, LimitExtensions {
   readonly depends_on: Readonly<Record<string, DependencyCondition>>;
   readonly oneshot: boolean;
   readonly critical: Critical;
@@ -52,6 +55,8 @@ export interface SettingsExtensions {
 export interface ExtReader {
   get(key: string): string | undefined;
   fail(key: string, message: string): void;
+  /** The directory relative paths are resolved against (the config file's). */
+  readonly here?: string;
 }
 
 const CONDITIONS: readonly DependencyCondition[] = ['started', 'ready', 'completed', 'completed_successfully'];
@@ -197,6 +202,8 @@ export function readProgramExtensions(r: ExtReader): ProgramExtensions {
     max_restarts: read(r, 'max_restarts', (v) => parseInteger(v, 0)) ?? null,
     stop_command: read(r, 'stop_command', (v) => (v.trim() ? { ok: true, value: v } : { ok: false, error: 'expected a command' })) ?? null,
     daemon: read(r, 'daemon', parseBoolean) ?? false,
+    ...readScheduleExtensions(r, r.here ?? '/'),
+    ...readLimitExtensions(r),
   };
 }
 

@@ -171,7 +171,11 @@ export function processesFromSection(ctx: Ctx, section: string, groupName: strin
     const ext = readProgramExtensions({
       get: (key) => (getOwn(ctx, section, key) ? attempt(ctx, { section, key, pidone: true }, () => get(key, ''), undefined) : undefined),
       fail: (key, message) => fail(ctx, { section, key, pidone: true }, new PyValueError(message)),
+      here: ctx.here,
     });
+    if (ext.schedule !== null && getOwn(ctx, section, 'autorestart')) {
+      warn(ctx, locate(ctx, section, 'autorestart'), `[${section}] autorestart is ignored: a scheduled program runs once per due time and is never restarted`);
+    }
     out.push({
       name, command, directory, umask, priority, autostart, autorestart, startsecs, startretries, exitcodes,
       stopsignal: signalName(stopsignal), stopwaitsecs, stopasgroup, killasgroup, user,

@@ -7,6 +7,9 @@ import { YAML_PROGRAM_DEFAULTS } from './defaults.ts';
 import { checkKeys, entries, isList, items, parsed, plain, posOf, report, scalar, source, text, type Ctx, type Field } from './yaml-nodes.ts';
 import { readBackoff, readCommand, readDependsOn, readEnvFiles, readEnvironment } from './yaml-parts.ts';
 import { readLiveness, readReady } from './yaml-ready.ts';
+import { readLimits } from './yaml-limits.ts';
+import { readSchedule, readWatch, scheduledRules } from './yaml-schedule.ts';
+import { parseRange } from './values-limits.ts';
 import { describe, parseBoolean, parseByteSize, parseCritical, parseDuration, parseInteger, parseOctal, parseSignal } from './values.ts';
 import { processNames } from './procname.ts';
 
@@ -134,6 +137,11 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   stderr_logfile: logfile('stderr_logfile'),
   stderr_logfile_maxbytes: bytes('stderr_logfile_maxbytes'),
   stderr_logfile_backups: int('stderr_logfile_backups', 0),
+  schedule: (ctx, f, s) => set(s, 'schedule', readSchedule(ctx, f)),
+  watch: (ctx, f, s) => set(s, 'watch', readWatch(ctx, f, s.configDir)),
+  limits: (ctx, f, s) => set(s, 'limits', readLimits(ctx, f)),
+  nice: (ctx, f, s) => set(s, 'nice', parsed(ctx, f, (v) => parseRange(v, -20, 19))),
+  oom_score_adj: (ctx, f, s) => set(s, 'oom_score_adj', parsed(ctx, f, (v) => parseRange(v, -1000, 1000))),
 };
 
 // supervisord spellings, accepted so that migrating users are not punished; giving both is an error.
@@ -188,6 +196,7 @@ export function readProgram(ctx: Ctx, f: Field, globalEnv: Readonly<Record<strin
   if (!byCanonical.has('command')) report(ctx, f.at, f.path, 'missing command');
   const d = s.draft;
   d.environment = { ...globalEnv, ...s.envFile, ...s.env };
+  if (d.schedule !== null) scheduledRules(ctx, byCanonical, d);
   if (d.oneshot && !s.restartGiven) d.autorestart = false;
   const restartField = byCanonical.get('restart');
   if (d.oneshot && d.autorestart === true && restartField) {

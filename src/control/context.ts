@@ -6,6 +6,7 @@ import type { StdinWrite } from '../io/child-stdin.ts';
 import type { PublishedEvent } from '../io/event-types.ts';
 import type { LogSink } from '../io/log-sink-api.ts';
 import type { Model } from '../model/spec.ts';
+import type { Usage } from '../io/usage.ts';
 import type { EventBus } from './event-bus.ts';
 import type { ReloadOutcome } from './protocol.ts';
 
@@ -58,4 +59,6 @@ export interface ControlContext {
   /** Absent: no event listeners, no stdin pipes (tests of other parts). */
   readonly events?: EventsPort;
   readonly stdin?: StdinPort;
+  /** What each running program's tree uses (name -> main pid), read when asked; absent: not shown. */
+  readonly usage?: (mains: ReadonlyMap<string, number>) => ReadonlyMap<string, Usage>;
 }

@@ -6,7 +6,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { ControlContext } from './context.ts';
 import { sendError, sendText } from './http-util.ts';
 import { type ExitCounter, renderMetrics } from './metrics.ts';
-import { programsResponse } from './views.ts';
+import { programsResponse, usageOf } from './views.ts';
 
 export const PROBE_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics'];
 
@@ -32,7 +32,8 @@ export function serveProbe(res: ServerResponse, path: string, ctx: ControlContex
     return true;
   }
   if (path === '/metrics') {
-    sendText(res, 200, renderMetrics(ctx.supervisor.snapshot(), exits, ctx.startedAt), 'text/plain; version=0.0.4; charset=utf-8');
+    const infos = ctx.supervisor.snapshot();
+    sendText(res, 200, renderMetrics(infos, exits, ctx.startedAt, usageOf(ctx, infos)), 'text/plain; version=0.0.4; charset=utf-8');
     return true;
   }
   return false;

@@ -9,6 +9,9 @@ import { describeStatus } from '../core/events.ts';
 
 /** null when the process is fine, else why not. */
 export function problemOf(p: ProcessInfo, spec: ProgramSpec | undefined): string | null {
+  // A scheduled program waiting for its next run is where it should be (a failed run shows in
+  // its description and in /metrics, not as an unhealthy container).
+  if (p.life === 'scheduled') return null;
   switch (p.statename) {
     case 'RUNNING':
       return null; // pidone promotes to RUNNING only once the readiness probe passed

@@ -1,8 +1,11 @@
 // /metrics in the Prometheus text exposition format 0.0.4: pidone itself, and per program its
 // state (one series per state, 1 for the current one), readiness, restarts, uptime and its
-// exits by status, counted from the supervisor's events since pidone started.
+// exits by status, counted from the supervisor's events since pidone started; what its process
+// tree uses (read from /proc at scrape time); a scheduled program's next run and last run.
 import type { SupervisorEvent } from '../core/events.ts';
 import type { ProcessInfo } from '../core/snapshot.ts';
+import type { Usage } from '../io/usage.ts';
+import { shellCode } from '../core/policy.ts';
 import { ALL_STATES } from '../core/state.ts';
 import { uptimeSeconds } from './views.ts';
 
@@ -30,8 +33,8 @@ function label(v: string): string {
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-/** The whole /metrics body; `startedAt` is wall-clock ms. */
-export function renderMetrics(infos: readonly ProcessInfo[], exits: ExitCounter, startedAt: number): string {
+/** The whole /metrics body; `startedAt` is wall-clock ms; `usage` by process name (running ones). */
+export function renderMetrics(infos: readonly ProcessInfo[], exits: ExitCounter, startedAt: number, usage: ReadonlyMap<string, Usage> = new Map()): string {
   const out: string[] = [];
   const family = (name: string, type: 'gauge' | 'counter', help: string): void => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -55,5 +58,22 @@ export function renderMetrics(infos: readonly ProcessInfo[], exits: ExitCounter,
   infos.forEach((p, i) => {
     for (const [code, n] of exits.of(p.name)) out.push(`pidone_program_exits_total{${ids[i]},code=${label(code)}} ${n}`);
   });
+  // Usage: only for programs that run now (a series that disappears is "not running").
+  const using = infos.map((p, i) => [ids[i], usage.get(p.name)] as const).filter((x): x is readonly [string, Usage] => x[1] !== undefined);
+  family('pidone_program_cpu_seconds_total', 'counter', 'CPU time (user + system) of the program\'s process tree, its reaped children included; starts again with each run.');
+  for (const [id, u] of using) out.push(`pidone_program_cpu_seconds_total{${id}} ${u.cpu_seconds}`);
+  family('pidone_program_resident_memory_bytes', 'gauge', 'Resident memory of the program\'s process tree.');
+  for (const [id, u] of using) out.push(`pidone_program_resident_memory_bytes{${id}} ${u.rss_bytes}`);
+  family('pidone_program_open_fds', 'gauge', 'Open file descriptors of the program\'s process tree.');
+  for (const [id, u] of using) out.push(`pidone_program_open_fds{${id}} ${u.open_fds}`);
+  family('pidone_program_processes', 'gauge', 'Processes in the program\'s tree.');
+  for (const [id, u] of using) out.push(`pidone_program_processes{${id}} ${u.processes}`);
+  const scheduled = infos.map((p, i) => [ids[i]!, p] as const).filter(([, p]) => p.schedule !== null);
+  family('pidone_program_next_run_timestamp_seconds', 'gauge', 'A scheduled program\'s next due time, in seconds since the epoch (absent while its schedule is off).');
+  for (const [id, p] of scheduled) if (p.schedule?.next != null) out.push(`pidone_program_next_run_timestamp_seconds{${id}} ${Math.floor(p.schedule.next / 1000)}`);
+  family('pidone_program_last_run_duration_seconds', 'gauge', 'How long the last run of a scheduled program lasted.');
+  for (const [id, p] of scheduled) if (p.runtime !== null) out.push(`pidone_program_last_run_duration_seconds{${id}} ${p.runtime / 1000}`);
+  family('pidone_program_last_run_exit_code', 'gauge', 'The exit code of the last run of a scheduled program (128 + n for signal n).');
+  for (const [id, p] of scheduled) if (p.lastExit !== null) out.push(`pidone_program_last_run_exit_code{${id}} ${shellCode(p.lastExit)}`);
   return `${out.join('\n')}\n`;
 }

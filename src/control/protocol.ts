@@ -30,6 +30,15 @@ export interface ProgramView {
   readonly healthy: boolean;
   /** Why not, when healthy is false. */
   readonly problem: string | null;
+  /**
+   * A scheduled program's schedule: the next due time (epoch seconds; null while the schedule
+   * is off) and its overlap policy; null for other programs.
+   */
+  readonly schedule: { readonly next: number | null; readonly overlap: string; readonly queued: boolean } | null;
+  /** Seconds the last run lasted (a scheduled run, or any exit), once it ended; null otherwise. */
+  readonly runtime: number | null;
+  /** What its process tree uses now, read from /proc when asked; null when nothing runs. */
+  readonly usage: { readonly cpu_seconds: number; readonly rss_bytes: number; readonly open_fds: number; readonly processes: number } | null;
 }
 
 /** GET /api/programs. */

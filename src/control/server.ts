@@ -20,7 +20,7 @@ import { asFault, invoke } from './rpc.ts';
 import { SocketInUse, listenTcp, listenUnix, parseListen, socketFailure } from './socket.ts';
 import { Streams } from './streams.ts';
 import { RestartAll } from './restart-all.ts';
-import { findProcess, programsResponse } from './views.ts';
+import { findProcess, programsResponse, usageOf } from './views.ts';
 import { BrowserGuard } from './web.ts';
 import { sendTailPage, tailLimit } from './web-tail.ts';
 import { XmlSyntaxError } from './xml.ts';

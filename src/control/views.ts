@@ -6,6 +6,7 @@ import type { ProgramSpec } from '../model/spec.ts';
 import type { ControlContext } from './context.ts';
 import { problemOf } from './health.ts';
 import type { ProgramView, ProgramsResponse } from './protocol.ts';
+import type { Usage } from '../io/usage.ts';
 
 /** The one process a namespec names in the running model; undefined for groups, `all` and unknown names. */
 export function findProcess(ctx: ControlContext, namespec: string): ProgramSpec | undefined {
@@ -28,8 +29,14 @@ export function uptimeSeconds(p: ProcessInfo): number | null {
   return p.pid !== 0 && p.start !== 0 ? Math.max(0, Math.floor(p.now / 1000) - Math.floor(p.start / 1000)) : null;
 }
 
+/** What every running process's tree uses now (empty when the context cannot tell). */
+export function usageOf(ctx: ControlContext, infos: readonly ProcessInfo[]): ReadonlyMap<string, Usage> {
+  if (ctx.usage === undefined) return new Map();
+  return ctx.usage(new Map(infos.filter((p) => p.pid > 0).map((p) => [p.name, p.pid])));
+}
+
 /** One process as the JSON API shows it. */
-function programView(p: ProcessInfo, spec: ProgramSpec | undefined): ProgramView {
+function programView(p: ProcessInfo, spec: ProgramSpec | undefined, usage: Usage | undefined): ProgramView {
   const problem = problemOf(p, spec);
   return {
     name: p.name, group: p.group, namespec: p.namespec, state: p.statename, statecode: p.state,
@@ -38,15 +45,23 @@ function programView(p: ProcessInfo, spec: ProgramSpec | undefined): ProgramView
     start: Math.floor(p.start / 1000), stop: Math.floor(p.stop / 1000), restarts: p.restarts,
     exit: p.lastExit, ready: p.ready, waiting: p.waiting, blocked: p.blocked, spawnerr: p.spawnerr,
     healthy: problem === null, problem,
+    schedule: p.schedule === null ? null : {
+      next: p.schedule.next === null ? null : Math.floor(p.schedule.next / 1000),
+      overlap: spec?.schedule?.overlap ?? 'skip', queued: p.schedule.queued,
+    },
+    runtime: p.runtime === null ? null : p.runtime / 1000,
+    usage: usage ?? null,
   };
 }
 
 /** Every process in display order (group, then name), as supervisorctl sorts them. */
 export function programsResponse(ctx: ControlContext): ProgramsResponse {
   const specs = new Map(ctx.config.current().programs.map((s) => [s.name, s]));
-  const programs = ctx.supervisor.snapshot()
+  const infos = ctx.supervisor.snapshot();
+  const usage = usageOf(ctx, infos);
+  const programs = infos
     .sort(byGroupThenName)
-    .map((p) => programView(p, specs.get(p.name)));
+    .map((p) => programView(p, specs.get(p.name), usage.get(p.name)));
   return {
     pidone: { version: PIDONE_VERSION, pid: ctx.pid, phase: ctx.supervisor.phase, identifier: ctx.config.current().settings.identifier },
     ready: ctx.supervisor.phase === 'running' && programs.every((p) => p.healthy),

@@ -45,7 +45,7 @@ export function renderPage(csrf: string, nonce: string): string {
 </div>
 <div id="message" role="status"></div>
 <table>
-  <thead><tr><th>Name</th><th>State</th><th>Description</th><th>Uptime</th><th>Restarts</th><th>Actions</th><th>Logs</th></tr></thead>
+  <thead><tr><th>Name</th><th>State</th><th>Description</th><th>Uptime</th><th>Restarts</th><th>Usage</th><th>Actions</th><th>Logs</th></tr></thead>
   <tbody id="rows"></tbody>
 </table>
 <section id="logbox">
@@ -67,6 +67,11 @@ function uptime(s) {
   const clock = h + ':' + String(m).padStart(2, '0') + ':' + String(x).padStart(2, '0');
   return d ? d + (d === 1 ? ' day, ' : ' days, ') + clock : clock;
 }
+function size(n) { const u = ['B', 'KB', 'MB', 'GB']; let i = 0; for (; n >= 1024 && i < 3; i++) n /= 1024; return (i ? n.toFixed(1) : n) + ' ' + u[i]; }
+function usage(p) {
+  const u = p.usage;
+  return u ? 'cpu ' + u.cpu_seconds.toFixed(2) + ' s · ' + size(u.rss_bytes) + ' · ' + u.open_fds + ' fds' : '';
+}
 function say(text, bad) { const m = document.getElementById('message'); m.textContent = text; m.className = bad ? 'bad' : ''; }
 const DONE = { start: 'started', stop: 'stopped', restart: 'restarted', clear: 'log cleared' };
 const when = () => new Date().toLocaleString();
@@ -84,8 +89,9 @@ async function act(ns, verb) {
 function row(p) {
   const buttons = el('td');
   const canStart = !['RUNNING', 'STARTING', 'BACKOFF'].includes(p.state);
-  const canStop = ['RUNNING', 'STARTING', 'BACKOFF'].includes(p.state);
-  if (canStart) buttons.append(el('button', { type: 'button', textContent: 'Start', onclick: () => act(p.namespec, 'start') }));
+  // A scheduled program between runs can be stopped too: that stops its schedule.
+  const canStop = ['RUNNING', 'STARTING', 'BACKOFF'].includes(p.state) || (p.schedule !== null && p.schedule.next !== null);
+  if (canStart) buttons.append(el('button', { type: 'button', textContent: p.schedule ? 'Run now' : 'Start', onclick: () => act(p.namespec, 'start') }));
   if (canStop) buttons.append(el('button', { type: 'button', textContent: 'Stop', onclick: () => act(p.namespec, 'stop') }));
   buttons.append(el('button', { type: 'button', textContent: 'Restart', onclick: () => act(p.namespec, 'restart') }));
   buttons.append(el('button', { type: 'button', textContent: 'Clear Log', onclick: () => act(p.namespec, 'clear') }));
@@ -100,6 +106,7 @@ function row(p) {
     el('td', { textContent: p.description, title: p.problem || '' }),
     el('td', { textContent: uptime(p.uptime) }),
     el('td', { textContent: String(p.restarts) }),
+    el('td', { className: 'usage', textContent: usage(p), title: p.usage ? p.usage.processes + ' process(es)' : '' }),
     buttons, links);
   tr.dataset.name = p.namespec;
   tr.dataset.state = p.state;

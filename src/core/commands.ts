@@ -96,11 +96,11 @@ export function startOne(c: Commands, r: ProcessRecord): ProcessResult {
   return spawning(c, r, { type: 'start' });
 }
 
-/** Something to stop: a child, a retry or restart waiting, a pending start, or a stop for another purpose. */
+/** Something to stop: a child, a retry or restart waiting, a pending start, a schedule, or a stop for another purpose. */
 function stoppable(r: ProcessRecord): boolean {
   switch (r.life.name) {
     case 'waiting': case 'spawning': case 'starting': case 'running': case 'backoff': case 'respawning':
-    case 'restarting': case 'failing': case 'draining':
+    case 'restarting': case 'failing': case 'draining': case 'scheduled':
       return true;
     default:
       return false;

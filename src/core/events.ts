@@ -38,6 +38,8 @@ export type SupervisorEvent =
   | { readonly type: 'stopping'; readonly name: string; readonly pid: number; readonly signal: string }
   | { readonly type: 'killed'; readonly name: string; readonly pid: number }
   | { readonly type: 'blocked'; readonly name: string; readonly reason: string }
+  /** A scheduled run came due while the previous run was still going; `policy` says what was done. */
+  | { readonly type: 'overlap'; readonly name: string; readonly policy: 'skip' | 'queue' | 'replace' }
   /** A reload removed the process and it is gone: pidone forgets it (its log files close). */
   | { readonly type: 'removed'; readonly name: string }
   /** A daemon's launcher exited as expected: the daemon runs on its own. */
@@ -98,6 +100,8 @@ export function describeEvent(e: SupervisorEvent): string {
       return `${e.name}: stop_command failed (${e.reason}): sending its stop signal instead`;
     case 'unreachable':
       return `${e.name}: a daemon with no stop_command and no process group left: marked stopped, it may still run`;
+    case 'overlap':
+      return `${e.name}: a scheduled run is due while the previous one is still going: ${OVERLAP[e.policy]}`;
     case 'shutdown':
       return `shutting down: ${e.reason}`;
     case 'finished':
@@ -120,6 +124,7 @@ export function eventLevel(e: SupervisorEvent): EventLevel {
     case 'unhealthy':
     case 'stop_command_failed':
     case 'unreachable':
+    case 'overlap':
       return 'warn';
     case 'fatal':
     case 'removed':
@@ -136,6 +141,8 @@ export function eventLevel(e: SupervisorEvent): EventLevel {
       return e.exitCode === 0 ? 'info' : 'error';
   }
 }
+
+const OVERLAP = { skip: 'skipped (overlap: skip)', queue: 'it runs once that one ends (overlap: queue)', replace: 'stopping it to start a fresh run (overlap: replace)' } as const;
 
 function formatSeconds(ms: number): string {
   const s = ms / 1000;

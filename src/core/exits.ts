@@ -5,6 +5,7 @@ import type { ChildHandle, ExitStatus } from './ports.ts';
 import type { Stopping } from './life.ts';
 import { isExpected, statusNumber, wantsRestart } from './policy.ts';
 import { type Ctx, emit, endHere, failedStart, giveUp, go, respawn, scheduleRestart, spawn, stay } from './moves.ts';
+import { endRun } from './runs.ts';
 
 const TOO_QUICK = 'Exited too quickly (process log may have details)';
 
@@ -14,6 +15,7 @@ function recordExit(c: Ctx, pid: number, status: ExitStatus, stopped: boolean, f
   const expected = !failedStart && isExpected(spec, status);
   emit(c, { type: 'exited', name: spec.name, pid, code: status.code, signal: status.signal, expected, stopped });
   r.laststop = now;
+  r.stopMono = c.mono;
   r.exitstatus = status;
   r.lastExit = status;
   r.lastExpected = expected;
@@ -28,8 +30,9 @@ export function exitOnItsOwn(c: Ctx, status: ExitStatus, groupAlive: boolean): v
   const child = life.child;
   if (spec.daemon) return launcherExit(c, status, groupAlive);
   let started = true;
-  if (life.name === 'starting' && !spec.oneshot) {
-    started = now - r.laststart >= spec.startsecs * 1000 && (spec.ready === null || life.probeReady);
+  // A oneshot (and every scheduled run) has started once it ran: its exit is its completion.
+  if (life.name === 'starting' && !spec.oneshot && spec.schedule === null) {
+    started = c.mono - r.startMono >= spec.startsecs * 1000 && (spec.ready === null || life.probeReady);
     // supervisord's finish(): it stayed up long enough but the timer had not promoted it yet.
     if (started) go(c, { name: 'running', child });
   }
@@ -70,6 +73,11 @@ function launcherExit(c: Ctx, status: ExitStatus, groupAlive: boolean): void {
 /** The outcome of an exit once nothing of the child is left: EXITED, a restart, BACKOFF or FATAL. */
 export function settleExit(c: Ctx, status: ExitStatus, started: boolean): void {
   const { r, spec } = c;
+  if (spec.schedule !== null) {
+    // A scheduled run is never restarted: the next due time runs the program again.
+    r.spawnerr = r.lastExpected ? '' : `Bad exit code ${statusNumber(status)}`;
+    return endRun(c);
+  }
   if (!started) {
     r.spawnerr = TOO_QUICK;
     // YAML with restart: never: the failed start is the end.

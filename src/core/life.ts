@@ -67,6 +67,8 @@ export type Life =
   | { readonly name: 'respawning' }
   /** EXITED: it ended on its own, for good. */
   | { readonly name: 'exited' }
+  /** STOPPED: a scheduled program between runs; its schedule's timer brings the next run (core/schedule.ts). */
+  | { readonly name: 'scheduled' }
   /** FATAL: pidone gave up on it: its start kept failing, or its readiness probe failed for good. */
   | { readonly name: 'fatal'; readonly reason: string; readonly cause: 'failed' | 'probe' }
   /** STOPPING, in one of its six flavours. */
@@ -81,15 +83,15 @@ export type LifeName = Life['name'];
 
 /** Every state name, in the order docs/engine.md lists them. */
 export const LIFE_NAMES: readonly LifeName[] = [
-  'stopped', 'waiting', 'spawning', 'starting', 'running', 'daemonizing', 'launched', 'backoff', 'respawning', 'exited', 'fatal',
+  'stopped', 'waiting', 'spawning', 'starting', 'running', 'daemonizing', 'launched', 'backoff', 'respawning', 'exited', 'scheduled', 'fatal',
   'stopping', 'restarting', 'failing', 'recycling', 'replacing', 'removing', 'draining', 'unknown',
 ];
 
 const PUBLIC: Readonly<Record<LifeName, ProcessState>> = {
   stopped: 'STOPPED', waiting: 'STOPPED', spawning: 'STARTING', starting: 'STARTING', running: 'RUNNING',
   daemonizing: 'STARTING', launched: 'RUNNING', backoff: 'BACKOFF', respawning: 'EXITED', exited: 'EXITED',
-  fatal: 'FATAL', stopping: 'STOPPING', restarting: 'STOPPING', failing: 'STOPPING', recycling: 'STOPPING',
-  replacing: 'STOPPING', removing: 'STOPPING', draining: 'STOPPING', unknown: 'UNKNOWN',
+  scheduled: 'STOPPED', fatal: 'FATAL', stopping: 'STOPPING', restarting: 'STOPPING', failing: 'STOPPING',
+  recycling: 'STOPPING', replacing: 'STOPPING', removing: 'STOPPING', draining: 'STOPPING', unknown: 'UNKNOWN',
 };
 
 /** Which probe a state owns: the readiness probe until RUNNING, the liveness probe while RUNNING. */
@@ -139,6 +141,8 @@ export type LifeEvent =
   | { readonly type: 'group_empty' }
   /** The process's one timer fired; what it means depends on the state that armed it. */
   | { readonly type: 'timer' }
+  /** The schedule's timer fired: a run may be due (core/schedule.ts). */
+  | { readonly type: 'tick' }
   | { readonly type: 'ready' }
   /** The readiness probe (STARTING) or the liveness probe (RUNNING) failed for good. */
   | { readonly type: 'probe_failed'; readonly reason: string }
@@ -156,7 +160,7 @@ export type LifeEventType = LifeEvent['type'];
 
 export const LIFE_EVENTS: readonly LifeEventType[] = [
   'start', 'wait', 'gate', 'stop', 'restart', 'spawned', 'spawn_failed', 'exit', 'group_empty', 'timer',
-  'ready', 'probe_failed', 'stop_command_ended', 'kill', 'kill_failed', 'replace', 'remove',
+  'tick', 'ready', 'probe_failed', 'stop_command_ended', 'kill', 'kill_failed', 'replace', 'remove',
 ];
 
 /** Outputs of the lifecycle, carried out by the supervisor in order. */
@@ -166,6 +170,10 @@ export type Effect =
   /** (Re)arms the process's one timer; the previous one is cancelled. */
   | { readonly type: 'arm'; readonly ms: number }
   | { readonly type: 'disarm' }
+  /** (Re)arms the schedule's timer for ms from now; it lives across the states of a run. */
+  | { readonly type: 'tick_arm'; readonly ms: number }
+  /** Cancels the schedule's timer (the program rests: stopped, exited or fatal). */
+  | { readonly type: 'tick_disarm' }
   | { readonly type: 'probe'; readonly child: ChildHandle; readonly which: 'ready' | 'liveness' }
   /** Runs the spec's stop_command (its end comes back as stop_command_ended). */
   | { readonly type: 'stop_command' }

@@ -12,6 +12,8 @@ import { isStopping } from './life.ts';
 import { isPermanent } from './spawn-error.ts';
 import { type Ctx, beginStop, emit, endHere, failedStart, giveUp, go, promoteIfReady, restartNow, retarget, spawn, stay, stopSignal } from './moves.ts';
 import { endUnknown, exitOnItsOwn, exitUnknown, exitWhileStopping, finishStop } from './exits.ts';
+import type { Calendar } from './ports.ts';
+import { endRun, startSchedule, tickAtRest, tickDuringRun } from './runs.ts';
 
 type Handler<E> = (c: Ctx, e: E) => void;
 type Target = LifeName | 'self';
@@ -28,9 +30,17 @@ type Row = { readonly [K in LifeEventType]: Cell<Extract<LifeEvent, { type: K }>
 const cell = <E>(to: readonly Target[], run: Handler<E>, note = ''): Cell<E> => ({ to, run, note });
 const nop = (note: string): Cell => ({ to: [], run: () => {}, note });
 
+/** What a step sees of the world: the clocks, whether anything may start, cron arithmetic. */
+export interface StepEnv {
+  readonly now: number;
+  readonly mono: number;
+  readonly mayStart: boolean;
+  readonly calendar: Calendar;
+}
+
 /** Applies one event to a process: the effects to carry out, in order, and the states it went through. */
-export function step(r: ProcessRecord, e: LifeEvent, now: number, mayStart: boolean): { effects: Effect[]; went: LifeName[] } {
-  const c: Ctx = { r, spec: r.spec, now, mayStart, out: [], went: [] };
+export function step(r: ProcessRecord, e: LifeEvent, env: StepEnv): { effects: Effect[]; went: LifeName[] } {
+  const c: Ctx = { r, spec: r.spec, ...env, out: [], went: [] };
   const here = TABLE[r.life.name][e.type] as Cell<LifeEvent>;
   here.run(c, e);
   return { effects: c.out, went: c.went };
@@ -43,9 +53,9 @@ export function destinations(from: LifeName, type: LifeEventType): LifeName[] {
 
 // --- cells shared by several rows ---------------------------------------------------------------
 
-const RETRY = ['backoff', 'fatal', 'exited'] as const;
-const AFTER_EXIT = ['exited', 'respawning', 'backoff', 'spawning', 'fatal', 'draining'] as const;
-const AFTER_END = ['exited', 'respawning', 'backoff', 'spawning', 'fatal'] as const;
+const RETRY = ['backoff', 'fatal', 'exited', 'scheduled', 'spawning'] as const;
+const AFTER_EXIT = ['exited', 'respawning', 'backoff', 'spawning', 'fatal', 'draining', 'scheduled'] as const;
+const AFTER_END = ['exited', 'respawning', 'backoff', 'spawning', 'fatal', 'scheduled'] as const;
 const AFTER_STOP: Readonly<Record<StopName, readonly Target[]>> = {
   stopping: ['stopped'],
   restarting: ['spawning', 'stopped'],
@@ -111,6 +121,9 @@ const toUnknown = cell(['unknown'], (c, e: { error: string }) => {
 }, 'signalling failed: nothing about the child can be trusted any more');
 
 const ignoreStale = nop('a late report about an earlier child, timer or probe');
+const scheduleOff = nop('no schedule runs here (its timer went when the program came to rest)');
+const duringRun = cell(['self', 'restarting'], (c) => tickDuringRun(c), 'a run is due while this one goes on: overlap skip lets it pass, queue owes one run after this one, replace stops this one and starts a fresh one');
+const duringStop = cell(['self'], (c) => tickDuringRun(c), 'a run is due while this one is being stopped: skipped, or owed with overlap: queue');
 const SPAWN_NEXT = 'cannot happen: the spawn\'s outcome is the very next event';
 const noChild = nop('no child: nothing to do');
 const noStopCommand = nop('no stop in progress');
@@ -127,7 +140,7 @@ const restingRow = (name: 'stopped' | 'exited' | 'fatal'): Row => ({
   stop: nop('nothing runs (NOT_RUNNING)'),
   restart: startNow,
   spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale,
-  ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
+  tick: scheduleOff, ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
   kill: noChild, kill_failed: ignoreStale,
   replace: renewAtRest, remove: dropAtRest,
 });
@@ -163,6 +176,7 @@ const stoppingRow = (name: StopName): Row => ({
     if (!life.main && !life.group) return finishStop(c);
     stay(c);
   }, 'stopwaitsecs ran out: SIGKILL (once)'),
+  tick: duringStop,
   ready: ignoreStale, probe_failed: ignoreStale,
   stop_command_ended: cell(['self', ...AFTER_STOP[name]], (c, e) => {
     const life = c.r.life;
@@ -203,7 +217,7 @@ const daemonRow = (name: 'daemonizing' | 'launched'): Row => ({
     if (life.name === 'launched' || life.name === 'daemonizing') life.group = false;
     stay(c);
   }, 'only the liveness probe can tell whether the daemon still runs'),
-  timer: ignoreStale,
+  timer: ignoreStale, tick: duringRun,
   ready: name === 'daemonizing'
     ? cell(['launched'], (c) => {
       const life = c.r.life;
@@ -228,18 +242,21 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
   waiting: {
     start: startNow,
     wait: nop('already waiting'),
-    gate: cell(['spawning', 'waiting'], (c, e) => {
+    gate: cell(['spawning', 'waiting', 'scheduled'], (c, e) => {
       const life = c.r.life;
       if (life.name !== 'waiting') return stay(c);
-      if (e.gate.kind === 'go') return c.mayStart ? spawn(c, false) : stay(c);
+      if (e.gate.kind === 'go') {
+        if (!c.mayStart) return stay(c);
+        return c.spec.schedule !== null ? startSchedule(c) : spawn(c, false);
+      }
       if (sameGate(life.gate, e.gate)) return stay(c);
       go(c, { name: 'waiting', gate: e.gate });
       if (e.gate.kind === 'blocked') emit(c, { type: 'blocked', name: c.spec.name, reason: e.gate.reason });
-    }, 'all dependencies hold: start; else say on what it waits, or why it never can'),
+    }, 'all dependencies hold: start (a scheduled program: its schedule starts); else say on what it waits, or why it never can'),
     stop: toStopped('the automatic start is cancelled'),
     restart: startNow,
     spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale,
-    ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand, kill: noChild, kill_failed: ignoreStale,
+    tick: nop('the schedule starts only once the dependencies hold'), ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand, kill: noChild, kill_failed: ignoreStale,
     replace: renewAtRest, remove: dropAtRest,
   },
   spawning: {
@@ -261,10 +278,12 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
       r.spawnError = e.error;
       emit(c, { type: 'spawn_failed', name: spec.name, error: e.error.message });
       // Nothing ran: with restart: never (YAML), or an error no retry can fix, give up now.
-      if (isPermanent(e.error.kind) || (spec.backoff !== null && spec.autorestart === false)) giveUp(c, e.error.message);
+      if (isPermanent(e.error.kind) || (spec.backoff !== null && spec.autorestart === false && spec.schedule === null)) giveUp(c, e.error.message);
+      // A scheduled run that could not start is over; the next due time tries again.
+      else if (spec.schedule !== null) endRun(c);
       else failedStart(c);
-    }),
-    exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale,
+    }, 'a scheduled run that could not start waits for the next due time, or makes way for the owed one (an error no retry can fix: FATAL)'),
+    exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale, tick: nop(SPAWN_NEXT), ready: ignoreStale, probe_failed: ignoreStale,
     stop_command_ended: noStopCommand,
     kill: nop(SPAWN_NEXT), kill_failed: ignoreStale, replace: nop(SPAWN_NEXT), remove: nop(SPAWN_NEXT),
   },
@@ -278,7 +297,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     timer: cell(['starting', 'running'], (c) => {
       const life = c.r.life;
       if (life.name !== 'starting') return stay(c);
-      const elapsed = c.now - c.r.laststart;
+      const elapsed = c.mono - c.r.startMono;
       if (elapsed > c.spec.startsecs * 1000) {
         life.upLongEnough = true;
         return promoteIfReady(c);
@@ -286,6 +305,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
       c.out.push({ type: 'arm', ms: c.spec.startsecs * 1000 - elapsed + 1 });
       stay(c);
     }, 'startsecs passed: RUNNING if the probe passed too'),
+    tick: duringRun,
     ready: cell(['starting', 'running'], (c) => {
       const life = c.r.life;
       if (life.name !== 'starting' || c.spec.ready === null || life.probeReady) return stay(c);
@@ -311,7 +331,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     spawned: ignoreStale, spawn_failed: ignoreStale,
     exit: cell(['daemonizing', 'launched', ...AFTER_EXIT], (c, e) => exitOnItsOwn(c, e.status, e.groupAlive), 'EXITED, then autorestart decides (INI at once, YAML after the backoff); a process group left behind is stopped first (draining); a daemon\'s launcher: launched'),
     group_empty: nop('the main process is alive: its exit comes first'),
-    timer: ignoreStale, ready: ignoreStale,
+    timer: ignoreStale, tick: duringRun, ready: ignoreStale,
     probe_failed: cell(['recycling'], (c, e) => {
       const life = c.r.life;
       if (life.name !== 'running') return stay(c);
@@ -330,7 +350,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     restart: startNow,
     spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale,
     timer: cell(['spawning', 'stopped'], (c) => (c.mayStart ? restartNow(c) : go(c, { name: 'stopped' })), 'the retry'),
-    ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
+    tick: nop('a scheduled program is never retried: its runs end in `scheduled`'), ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
     kill: nop(SHUTDOWN_STOPPED), kill_failed: ignoreStale,
     replace: renewAtRest, remove: dropAtRest,
   },
@@ -340,11 +360,21 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     restart: startNow,
     spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale,
     timer: cell(['spawning', 'exited'], (c) => (c.mayStart ? restartNow(c) : endHere(c)), 'the restart'),
-    ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
+    tick: nop('a scheduled program is never retried: its runs end in `scheduled`'), ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
     kill: nop(SHUTDOWN_STOPPED), kill_failed: ignoreStale,
     replace: renewAtRest, remove: dropAtRest,
   },
   exited: restingRow('exited'),
+  scheduled: {
+    start: startNow, wait: nop('its schedule has started already'), gate: nop('not waiting'),
+    stop: toStopped('its schedule stops until a person starts it again'),
+    restart: startNow,
+    spawned: ignoreStale, spawn_failed: ignoreStale, exit: ignoreStale, group_empty: ignoreStale, timer: ignoreStale,
+    tick: cell(['spawning', 'self'], (c) => tickAtRest(c), 'due: a run (the timer waits for the next due time); early, as the wall clock was set back: wait on'),
+    ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: noStopCommand,
+    kill: nop(SHUTDOWN_STOPPED), kill_failed: ignoreStale,
+    replace: renewAtRest, remove: dropAtRest,
+  },
   fatal: restingRow('fatal'),
   stopping: stoppingRow('stopping'),
   restarting: stoppingRow('restarting'),
@@ -359,7 +389,7 @@ const TABLE: Readonly<Record<LifeName, Row>> = {
     spawned: ignoreStale, spawn_failed: ignoreStale,
     exit: cell(['unknown', 'stopped', 'exited'], (c, e) => exitUnknown(c, e.status, e.groupAlive), 'gone at last (its group too): nothing restarts it; a reload\'s change applies'),
     group_empty: cell(['unknown', 'stopped', 'exited'], (c) => endUnknown(c), 'what was left of its group is gone'),
-    timer: ignoreStale, ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: nop('unknown state'),
+    timer: ignoreStale, tick: duringStop, ready: ignoreStale, probe_failed: ignoreStale, stop_command_ended: nop('unknown state'),
     kill: cell(['unknown'], (c) => {
       const life = c.r.life;
       if (life.name === 'unknown') c.out.push({ type: 'signal', child: life.child, signal: 'KILL', group: true });

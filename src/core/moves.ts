@@ -8,16 +8,20 @@
 import type { ProgramSpec } from '../model/spec.ts';
 import type { SupervisorEvent } from './events.ts';
 import type { Effect, Life, LifeName, StopName } from './life.ts';
-import type { ChildHandle } from './ports.ts';
+import type { Calendar, ChildHandle } from './ports.ts';
 import type { ProcessRecord } from './record.ts';
 import { childOf, isStopping, probeOf, publicState } from './life.ts';
 import { MIN_RESPAWN_INTERVAL, exponentialDelay } from './policy.ts';
+import { armFirst, untick } from './schedule.ts';
 
 /** What a handler works on: the record, the time, the effects it returns, where it went. */
 export interface Ctx {
   readonly r: ProcessRecord;
   readonly spec: ProgramSpec;
   readonly now: number;
+  /** Clock.monotonic() at the same moment (schedules with `every`). */
+  readonly mono: number;
+  readonly calendar: Calendar;
   /** False once pidone shuts down: nothing starts any more, automatically or on request. */
   readonly mayStart: boolean;
   readonly out: Effect[];
@@ -46,6 +50,8 @@ export function go(c: Ctx, to: Life): void {
   if (has === 'liveness' && had !== 'liveness' && spec.liveness !== null && 'child' in to) c.out.push({ type: 'probe', child: to.child, which: 'liveness' });
   r.life = to;
   c.went.push(to.name);
+  // A program at rest has no schedule running: its timer goes (core/schedule.ts).
+  if (to.name === 'stopped' || to.name === 'exited' || to.name === 'fatal') untick(c);
   const a = publicState(from.name);
   const b = publicState(to.name);
   if (a === b) return;
@@ -86,8 +92,11 @@ export function spawn(c: Ctx, manual: boolean): void {
   r.spawnError = null;
   r.exitstatus = null;
   r.laststart = c.now;
+  r.startMono = c.mono;
   go(c, { name: 'spawning' });
   c.out.push({ type: 'spawn' });
+  // A scheduled program started by a person (or a queued run) keeps, or starts, its schedule.
+  armFirst(c);
 }
 
 /** An automatic restart (counted for the status display). */
@@ -144,16 +153,16 @@ export function failedStart(c: Ctx): void {
 
 /** YAML pacing: BACKOFF for the exponential delay, or FATAL past max_restarts. */
 export function scheduleRestart(c: Ctx): void {
-  const { r, spec, now } = c;
+  const { r, spec, mono } = c;
   if (!c.mayStart) return endHere(c);
   const resetAfter = (spec.backoff?.reset_after ?? 0) * 1000;
-  if (r.laststart > 0 && now - r.laststart >= resetAfter) r.restarts = 0;
+  if (r.laststart > 0 && mono - r.startMono >= resetAfter) r.restarts = 0;
   if (spec.max_restarts !== null && r.restarts >= spec.max_restarts) {
     return giveUp(c, `too many restarts (max_restarts ${spec.max_restarts})`);
   }
   r.restarts++;
   // Even with initial: 0, keep s6's one second between spawns: a crash loop must stay cheap.
-  const delay = Math.max(exponentialDelay(spec, r.restarts), r.laststart + MIN_RESPAWN_INTERVAL - now);
+  const delay = Math.max(exponentialDelay(spec, r.restarts), r.startMono + MIN_RESPAWN_INTERVAL - mono);
   go(c, { name: 'backoff' });
   c.out.push({ type: 'arm', ms: delay });
   emit(c, { type: 'backoff', name: spec.name, delay, attempt: r.restarts });
@@ -175,8 +184,8 @@ export function endHere(c: Ctx): void {
 
 /** supervisord's immediate restart after a RUNNING exit, no sooner than 1 s after the last spawn. */
 export function respawn(c: Ctx): void {
-  const { r, now } = c;
-  const wait = r.laststart + MIN_RESPAWN_INTERVAL - now;
+  const { r, mono } = c;
+  const wait = r.startMono + MIN_RESPAWN_INTERVAL - mono;
   if (wait <= 0) return restartNow(c);
   go(c, { name: 'respawning' });
   c.out.push({ type: 'arm', ms: wait });

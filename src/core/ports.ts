@@ -6,10 +6,18 @@ import type { ProgramSpec } from '../model/spec.ts';
 import type { SpawnError } from './spawn-error.ts';
 
 export interface Clock {
-  /** Milliseconds, monotonic enough for timers and uptimes. */
+  /** Wall-clock milliseconds since the epoch (shown as dates; cron schedules follow it). It may jump. */
   now(): number;
-  /** Calls fn once after ms; returns a function that cancels it. */
+  /** Milliseconds on a clock that never jumps (intervals: `every`, and noticing wall-clock jumps). */
+  monotonic(): number;
+  /** Calls fn once after ms of monotonic time; returns a function that cancels it. */
   setTimer(ms: number, fn: () => void): () => void;
+}
+
+/** Cron arithmetic for schedules (io/calendar.ts wraps a cron library). */
+export interface Calendar {
+  /** The first time (epoch ms) strictly after `after` that the cron expression names in `timezone` (null: local), or null if none. */
+  next(cron: string, timezone: string | null, after: number): number | null;
 }
 
 /** How a process ended: exactly one of code and signal is non-null. */

@@ -12,9 +12,12 @@ export interface ProcessRecord {
   /** Position in the model's start order (ties in priority keep it). */
   order: number;
   life: Life;
-  /** Last spawn attempt, last exit. */
+  /** Last spawn attempt, last exit (wall clock, for display). */
   laststart: number;
   laststop: number;
+  /** The same two on the monotonic clock: every elapsed time (startsecs, pacing, run durations) is measured on it, so a wall-clock jump changes none. */
+  startMono: number;
+  stopMono: number;
   /** supervisord's exitstatus: cleared by a too-quick exit and by every spawn. */
   exitstatus: ExitStatus | null;
   /** The last exit that really happened, and whether it was expected (for dependents, codes). */
@@ -37,6 +40,22 @@ export interface ProcessRecord {
   probe: Handle;
   /** Bumped on every spawn: events of an older child are ignored. */
   childGen: number;
+  /** A scheduled program's schedule and its timer (core/schedule.ts); idle for other programs. */
+  sched: ScheduleState;
+  tick: Handle;
+}
+
+/**
+ * Where a schedule stands. Due times are on the schedule's own clock: wall-clock ms for cron
+ * (Clock.now()), monotonic ms for `every` (Clock.monotonic()).
+ */
+export interface ScheduleState {
+  /** The due time the schedule's timer waits for; null while the schedule is off. */
+  due: number | null;
+  /** The due time the last scheduled run was for; null before the first. */
+  lastDue: number | null;
+  /** overlap: queue — a run is owed as soon as the current one ends. */
+  queued: boolean;
 }
 
 /** A cancellable port resource; `gen` tells a live callback from a stale one. */
@@ -48,8 +67,9 @@ export interface Handle {
 /** A record for a process that has never run. */
 export function newRecord(spec: ProgramSpec, order: number): ProcessRecord {
   return {
-    spec, order, life: { name: 'stopped' }, laststart: 0, laststop: 0, exitstatus: null, lastExit: null,
+    spec, order, life: { name: 'stopped' }, laststart: 0, laststop: 0, startMono: 0, stopMono: 0, exitstatus: null, lastExit: null,
     lastExpected: false, spawnerr: '', spawnError: null, backoff: 0, restarts: 0, totalRestarts: 0,
     spawns: 0, timer: { gen: 0, cancel: null }, probe: { gen: 0, cancel: null }, childGen: 0,
+    sched: { due: null, lastDue: null, queued: false }, tick: { gen: 0, cancel: null },
   };
 }

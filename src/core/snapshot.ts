@@ -2,9 +2,11 @@
 // getProcessInfo struct (supervisord.md 4.4) plus pidone's own (restarts, ready, blocked).
 import type { ProcessRecord } from './record.ts';
 import { completed, isReady } from './deps.ts';
+import { describeStatus } from './events.ts';
 import { type LifeName, mainChild, publicState } from './life.ts';
 import { displayName } from './namespec.ts';
 import { statusNumber } from './policy.ts';
+import { nextRunAt } from './schedule.ts';
 import type { SpawnError } from './spawn-error.ts';
 import { type ProcessState, STATE_CODES } from './state.ts';
 
@@ -43,11 +45,20 @@ export interface ProcessInfo {
   readonly blocked: string | null;
   readonly completed: boolean;
   readonly completed_successfully: boolean;
+  /**
+   * A scheduled program's schedule: the next due time (epoch ms; null while the schedule is
+   * off), whether a run is owed (overlap: queue), and the due time of the last scheduled run on
+   * the schedule's own clock (wall ms for cron, monotonic ms for `every`; null before the first).
+   */
+  readonly schedule: { readonly next: number | null; readonly queued: boolean; readonly lastDue: number | null } | null;
+  /** How long the last run lasted, in ms (monotonic), once it ended; null while it runs or before one ended. */
+  readonly runtime: number | null;
 }
 
 /** Builds the ProcessInfo of one process at time `now`. */
-export function processInfo(r: ProcessRecord, now: number): ProcessInfo {
+export function processInfo(r: ProcessRecord, now: number, mono: number): ProcessInfo {
   const life = r.life;
+  const next = nextRunAt(r.spec, r.sched.due, now, mono);
   const statename = publicState(life.name);
   const done = completed(r);
   const gate = life.name === 'waiting' ? life.gate : null;
@@ -58,7 +69,7 @@ export function processInfo(r: ProcessRecord, now: number): ProcessInfo {
     state: STATE_CODES[statename],
     statename,
     life: life.name,
-    description: describe(r, now),
+    description: describe(r, now, next),
     start: r.laststart,
     stop: r.laststop,
     now,
@@ -74,12 +85,15 @@ export function processInfo(r: ProcessRecord, now: number): ProcessInfo {
     blocked: gate?.kind === 'blocked' ? gate.reason : null,
     completed: done,
     completed_successfully: done && r.lastExpected,
+    schedule: r.spec.schedule === null ? null : { next, queued: r.sched.queued, lastDue: r.sched.lastDue },
+    runtime: r.lastExit !== null && r.laststart !== 0 && r.stopMono >= r.startMono ? r.stopMono - r.startMono : null,
   };
 }
 
 /** supervisord's _interpretProcessInfo, plus why a process that never started is waiting. */
-export function describe(r: ProcessRecord, now: number): string {
+export function describe(r: ProcessRecord, now: number, next: number | null = null): string {
   const life = r.life;
+  if (life.name === 'scheduled') return describeScheduled(r, next);
   switch (publicState(life.name)) {
     case 'RUNNING':
       return `pid ${mainChild(life)?.pid ?? 0}, uptime ${formatUptime(Math.floor(now / 1000) - Math.floor(r.laststart / 1000))}`;
@@ -95,6 +109,23 @@ export function describe(r: ProcessRecord, now: number): string {
     default:
       return '';
   }
+}
+
+/** `next run Dec 06 01:05:00 PM; last run: exit status 0 after 1.2 s`. */
+function describeScheduled(r: ProcessRecord, next: number | null): string {
+  const parts = [next === null ? 'no run due' : `next run ${formatRunTime(next)}`];
+  if (r.lastExit !== null && r.stopMono >= r.startMono && r.laststart !== 0) {
+    const secs = (r.stopMono - r.startMono) / 1000;
+    parts.push(`last run: ${describeStatus(r.lastExit.code, r.lastExit.signal)} after ${secs < 10 ? secs.toFixed(1) : Math.round(secs)} s`);
+  } else if (r.spawnerr !== '') parts.push(`last run: ${r.spawnerr}`);
+  return parts.join('; ');
+}
+
+/** strftime('%b %d %I:%M:%S %p') in local time: a run time, to the second. */
+export function formatRunTime(ms: number): string {
+  const d = new Date(ms);
+  const h12 = d.getHours() % 12 === 0 ? 12 : d.getHours() % 12;
+  return `${MONTHS[d.getMonth()] ?? ''} ${pad(d.getDate())} ${pad(h12)}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${d.getHours() < 12 ? 'AM' : 'PM'}`;
 }
 
 /** Python's str(timedelta) for whole seconds: `0:01:02`, `1 day, 0:00:01`, `5 days, 7:18:14`. */

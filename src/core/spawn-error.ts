@@ -42,5 +42,6 @@ export function spawnErrorCode(kind: SpawnErrorKind): number {
  * mounted later), so those are retried like supervisord does.
  */
 export function isPermanent(kind: SpawnErrorKind): boolean {
-  return kind === 'bad_user' || kind === 'privilege' || kind === 'bad_command';
+  // A limit the kernel refused (above the hard limit, not permitted) is refused again.
+  return kind === 'bad_user' || kind === 'privilege' || kind === 'bad_command' || kind === 'limit';
 }

@@ -8,7 +8,7 @@
 // therefore goes through the queue, drained by whoever arrives first; after each drain the
 // supervisor settles (dependency waves, critical exits, shutdown progress, idle end).
 import type { Model, ProgramSpec } from '../model/spec.ts';
-import type { Clock, Prober, Spawner } from './ports.ts';
+import type { Calendar, Clock, Prober, Spawner } from './ports.ts';
 import type { SupervisorEvent } from './events.ts';
 import type { Effect, LifeEvent, LifeEventType, LifeName } from './life.ts';
 import type { CommandResult } from './namespec.ts';
@@ -31,6 +31,8 @@ export interface SupervisorDeps {
   readonly clock: Clock;
   readonly spawner: Spawner;
   readonly prober: Prober;
+  /** Cron arithmetic, for programs with a cron `schedule` (io/calendar.ts). */
+  readonly calendar?: Calendar;
   readonly report: (e: SupervisorEvent) => void;
   /**
    * Finish (exit code 0, or 1 if anything failed) once every process has ended on its own and
@@ -46,6 +48,12 @@ export type SupervisorPhase = 'running' | 'stopping' | 'finished';
 
 /** After the whole-shutdown deadline's SIGKILLs, how long to wait for the reaper. */
 export const KILL_GRACE_MS = 5000;
+
+const NO_CALENDAR: Calendar = {
+  next: () => {
+    throw new Error('a cron schedule needs a Calendar (SupervisorDeps.calendar)');
+  },
+};
 
 /** Supervises the processes of a Model through the ports; see docs/engine.md. */
 export class Supervisor {
@@ -149,8 +157,10 @@ export class Supervisor {
 
   /** Every process as getProcessInfo shows it, in start order (sort for supervisorctl). */
   snapshot(): ProcessInfo[] {
-    const now = this.#deps.clock.now();
-    return this.#ordered().map((r) => processInfo(r, now));
+    const { clock } = this.#deps;
+    const now = clock.now();
+    const mono = clock.monotonic();
+    return this.#ordered().map((r) => processInfo(r, now, mono));
   }
 
   // --- the queue and the effects ---------------------------------------------------------------
@@ -177,7 +187,9 @@ export class Supervisor {
     if (this.#phase === 'finished') return; // pidone is exiting: nothing happens any more
     if (this.#records.get(r.spec.name) !== r) return; // replaced or removed meanwhile
     const from = r.life.name;
-    const { effects, went } = step(r, e, this.#deps.clock.now(), this.#phase === 'running');
+    const { clock, calendar } = this.#deps;
+    const env = { now: clock.now(), mono: clock.monotonic(), mayStart: this.#phase === 'running', calendar: calendar ?? NO_CALENDAR };
+    const { effects, went } = step(r, e, env);
     this.#deps.trace?.(r.spec.name, from, e.type, went);
     for (const fx of effects) this.#apply(r, fx);
   }
@@ -212,6 +224,18 @@ export class Supervisor {
       }
       case 'disarm':
         return this.#disarm(r);
+      case 'tick_arm': {
+        this.#untick(r);
+        const gen = r.tick.gen;
+        r.tick.cancel = this.#deps.clock.setTimer(fx.ms, () => {
+          if (r.tick.gen !== gen) return;
+          r.tick.cancel = null;
+          this.#dispatch(r, { type: 'tick' });
+        });
+        return;
+      }
+      case 'tick_disarm':
+        return this.#untick(r);
       case 'probe': {
         const gen = ++r.probe.gen;
         const live = () => r.probe.gen === gen;
@@ -258,6 +282,12 @@ export class Supervisor {
     r.timer.cancel = null;
   }
 
+  #untick(r: ProcessRecord): void {
+    r.tick.gen++;
+    r.tick.cancel?.();
+    r.tick.cancel = null;
+  }
+
   // --- settling: dependency waves, critical ends, shutdown, idle end ----------------------------
 
   #settle(): void {
@@ -299,9 +329,9 @@ export class Supervisor {
     this.#deps.report({ type: 'shutdown', reason });
     for (const r of this.#records.values()) {
       // Nothing runs in these: a pending start is dropped, BACKOFF goes to STOPPED, a waiting
-      // restart is cancelled; a restart in progress becomes a plain stop.
+      // restart is cancelled, a schedule stops; a restart in progress becomes a plain stop.
       const n = r.life.name;
-      if (n === 'waiting' || n === 'backoff' || n === 'respawning' || n === 'restarting' || n === 'draining') this.#queue.push([r, { type: 'stop' }]);
+      if (n === 'waiting' || n === 'backoff' || n === 'respawning' || n === 'restarting' || n === 'draining' || n === 'scheduled') this.#queue.push([r, { type: 'stop' }]);
     }
     const timeout = this.#model.settings.shutdown_timeout;
     if (timeout > 0) this.#cancelDeadline = this.#deps.clock.setTimer(timeout * 1000, () => this.#onDeadline());
@@ -343,6 +373,7 @@ export class Supervisor {
     this.#phase = 'finished';
     this.#cancelDeadline?.();
     this.#cancelDeadline = null;
+    for (const r of this.#records.values()) this.#untick(r);
     this.#deps.report({ type: 'finished', exitCode: end.exitCode, reason: end.reason });
   }
 

@@ -12,6 +12,10 @@ import { KILL_GRACE_MS, Supervisor } from '../core/supervisor.ts';
 import type { Model } from '../model/spec.ts';
 import type { AddonLoad } from '../io/addon.ts';
 import { StdinTable } from '../io/child-stdin.ts';
+import { calendar } from '../io/calendar.ts';
+import { CgroupTree, ownCgroup, wantsCgroup } from '../io/cgroups.ts';
+import { raiseOwnLimits } from '../io/own-limits.ts';
+import { readUsage } from '../io/usage.ts';
 import { systemClock } from '../io/clock.ts';
 import { drainLeftovers } from '../io/leftovers.ts';
 import { createLogSink } from '../io/log-sink.ts';
@@ -24,6 +28,7 @@ import { logTargets } from './log-targets.ts';
 import { withMainLog, writePidfile } from './main-log.ts';
 import { NotifyHub, runtimeDir } from './notify.ts';
 import { remoteEvent, supervisorStateEvent } from './supervisor-events.ts';
+import { Watches } from './watches.ts';
 
 export interface DaemonHost {
   readonly pid: number;
@@ -77,6 +82,12 @@ export function runDaemon(file: string, host: DaemonHost): void {
     }
   }
 
+  const own = raiseOwnLimits(addon, model.settings);
+  if (own.error !== null) {
+    host.stderr(`pidone: error: ${own.error}`);
+    return host.exit(2);
+  }
+
   const sink: LogSink = withMainLog(createLogSink({
     settings: model.settings,
     programs: model.programs.map(logTargets),
@@ -89,7 +100,16 @@ export function runDaemon(file: string, host: DaemonHost): void {
     if (host.verbosity >= 3) sink.event('info', `reaped unknown pid ${pid} (${status.code !== null ? `exit status ${status.code}` : `terminated by SIG${status.signal}`})`);
   });
   reaper.start();
+  for (const m of own.infos) sink.event('info', m);
   const notify = new NotifyHub(addon, () => runtimeDir(host.env, host.pid));
+  const cgroupBase = ownCgroup();
+  const cgroups = cgroupBase !== null ? new CgroupTree(cgroupBase, (m) => sink.event('warn', m)) : null;
+  const prepareCgroups = (m: Model): void => {
+    if (!m.programs.some(wantsCgroup)) return;
+    if (cgroups === null) sink.event('warn', `cgroups: pidone runs in no cgroup v2 hierarchy it can see: memory_max, cpu_max and pids_max of ${m.programs.filter(wantsCgroup).map((p) => p.name).join(', ')} are not applied; rlimits still are`);
+    else cgroups.prepare(m.programs);
+  };
+  prepareCgroups(model);
   const socket = model.settings.control.socket ?? defaultSocketPath(host.env, host.euid);
   const deps = { addon, reaper, baseEnv: host.env, serverUrl: `unix://${socket}`, euid: host.euid };
   // supervisord's events: to the [eventlistener:x] pools (their stdin and stdout come from the
@@ -107,7 +127,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
   router.configure(model.programs);
   const stdin = new StdinTable();
   stdin.chain(router);
-  const spawner = new ProcessSpawner({ ...deps, sink, notifySocket: (spec) => notify.prepare(spec), stdio: stdin });
+  const spawner = new ProcessSpawner({ ...deps, sink, notifySocket: (spec) => notify.prepare(spec), stdio: stdin, cgroups });
   const prober = new ProcessProber(sink, probeCommandRunner(deps), notify.watch);
 
   let finishing = false;
@@ -130,9 +150,17 @@ export function runDaemon(file: string, host: DaemonHost): void {
     if (level === 'debug' && host.verbosity < 3) return;
     sink.event(level === 'debug' ? 'info' : level, describeEvent(e), { event: e.type, ...e });
   };
-  const supervisor = new Supervisor(model, { clock: systemClock, spawner, prober, report });
+  const supervisor = new Supervisor(model, { clock: systemClock, spawner, prober, report, calendar });
+
+  const watches = new Watches({
+    snapshot: () => supervisor.snapshot(),
+    restartProcess: (name) => supervisor.restartProcess(name),
+    signalProcess: (name, sig) => supervisor.signalProcess(name, sig),
+    log: (level, m) => sink.event(level, m),
+  });
 
   const finish = async (code: number, reason: string): Promise<void> => {
+    watches.close();
     control.close();
     const states = supervisor.snapshot().map((p) => `${p.name} ${p.statename}${p.exitstatus !== null && p.statename === 'EXITED' ? ` (${p.exitstatus})` : ''}`);
     // What programs left behind gets the grace period, but within the shutdown's bound
@@ -150,6 +178,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
       reason = `${reason}; had to SIGKILL ${drained.killed} process(es) left behind`;
     }
     notify.close();
+    cgroups?.close();
     removePidfile();
     // The final line goes through close(): after every line the programs wrote, within
     // FINAL_FLUSH_MS; if output was lost, stderr says how much, then gets the final line.
@@ -222,8 +251,10 @@ export function runDaemon(file: string, host: DaemonHost): void {
     const before = groupNames(current);
     // Pools first: a listener the reload starts speaks to its pool from its first byte.
     router.configure(next.programs);
+    prepareCgroups(next);
     const diff = supervisor.reload(next);
     current = next;
+    watches.apply(next);
     if (!restarting) router.groupsChanged(before, groupNames(next));
     for (const p of next.programs) if (diff.added.includes(p.name) || diff.changed.includes(p.name)) sink.addProgram(logTargets(p));
     return diff;
@@ -240,7 +271,10 @@ export function runDaemon(file: string, host: DaemonHost): void {
   };
 
   const control = new ControlServer(
-    { supervisor, sink, bus, pid: host.pid, startedAt: Date.now(), now: Date.now, config: { current: () => current, read, apply, reload }, events, stdin },
+    {
+      supervisor, sink, bus, pid: host.pid, startedAt: Date.now(), now: Date.now, config: { current: () => current, read, apply, reload }, events, stdin,
+      usage: (mains) => readUsage(mains, { pageSize: addon.constants.PAGESIZE ?? 4096, clkTck: addon.constants.CLK_TCK ?? 100 }),
+    },
     { socket },
   );
   sink.event('info', `pidone ${PIDONE_VERSION} started with pid ${host.pid}: ${model.programs.length} program(s) from ${file}`);
@@ -251,6 +285,7 @@ export function runDaemon(file: string, host: DaemonHost): void {
     removePidfile = writePidfile(model.settings.pidfile, host.pid, host.cwd, (m) => sink.event('warn', m));
     router.started(groupNames(current));
     supervisor.start();
+    watches.apply(model);
   }, (err: unknown) => {
     sink.event('error', `control: ${(err as Error).message}`);
     finishing = true;

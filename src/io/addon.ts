@@ -18,6 +18,12 @@ export interface SpawnRequest {
   foreground?: boolean;
   /** fds to place on 0, 1, 2 in the child; -1 inherits pidone's. */
   stdio?: readonly [number, number, number];
+  /** [resource, soft, hard] rlimits set in the child before exec (-1 = unlimited); a failure says error.index. */
+  limits?: readonly (readonly [number, number, number])[];
+  nice?: number;
+  oomScoreAdj?: number;
+  /** An open cgroup.procs the child writes itself into before exec. */
+  cgroupFd?: number;
 }
 
 export interface Addon {
@@ -42,7 +48,9 @@ export interface Addon {
   setParentDeathSignal(signal: number): void;
   /** Binds a unix datagram socket at path; fn gets each message (sd_notify). Returns close(). */
   notifySocket(path: string, fn: (message: string) => void): () => void;
-  readonly constants: { readonly SIGRTMIN: number; readonly SIGRTMAX: number };
+  /** pidone's own rlimit [soft, hard] (-1 = unlimited), set first when soft and hard are given. */
+  rlimit(resource: number, soft?: number, hard?: number): [number, number];
+  readonly constants: { readonly SIGRTMIN: number; readonly SIGRTMAX: number; readonly [name: string]: number };
 }
 
 /** An environment as execve wants it: "KEY=value" strings, unset entries left out. */

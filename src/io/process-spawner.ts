@@ -11,8 +11,10 @@ import type { SpawnError, SpawnErrorKind } from '../core/spawn-error.ts';
 import type { ProgramSpec } from '../model/spec.ts';
 import { envp, type Addon } from './addon.ts';
 import { resolveExecutable } from './executable.ts';
+import { type CgroupTree, type ProgramCgroup, wantsCgroup } from './cgroups.ts';
 import { FdLimitError, fdReserve, isFdLimit } from './fd-reserve.ts';
 import { StdinPipe, type StdioObserver } from './child-stdin.ts';
+import { limitFailure, limitRequest } from './limits.ts';
 import type { LogSink } from './log-sink-api.ts';
 import type { Reaper } from './reaper.ts';
 import { shellArgv } from './shell-command.ts';
@@ -34,6 +36,8 @@ export interface ProcessSpawnerDeps {
   readonly notifySocket?: (spec: ProgramSpec) => string | null;
   /** Gets each stdin pipe (sendProcessStdin) and each event listener's stdout (its protocol). */
   readonly stdio?: StdioObserver;
+  /** Per-program cgroups (programs with cgroup limits), where the hierarchy allows them. */
+  readonly cgroups?: CgroupTree | null;
 }
 
 /** stdin is a pipe pidone keeps open: asked for, or an event listener's (its events come on it). */
@@ -171,6 +175,8 @@ export class ProcessSpawner implements Spawner {
     let outRead = -1;
     let errRead = -1;
     let inWrite = -1;
+    const cgroups = this.#d.cgroups ?? null;
+    const cg = cgroups !== null && wantsCgroup(spec) ? cgroups.place(spec) : null;
     try {
       // At the descriptor limit the last few belong to the control socket (io/fd-reserve.ts):
       // a pipe for stdout, one for stderr (unless redirected), and a pipe or /dev/null for stdin.
@@ -189,6 +195,8 @@ export class ProcessSpawner implements Spawner {
         [stdin, inWrite] = addon.pipe();
         opened.push(stdin);
       } else stdin = open(() => openSync('/dev/null', 'r'));
+      const cgroupFd = cg !== null ? cgroups!.procsFd(cg) : undefined;
+      if (cgroupFd !== undefined) opened.push(cgroupFd);
       const switchUser = account !== null && account.uid !== this.#d.euid;
       pid = addon.spawn({
         file: found.path,
@@ -201,6 +209,8 @@ export class ProcessSpawner implements Spawner {
         groups: switchUser ? account!.groups : undefined,
         pgroup: 1,
         stdio: [stdin, outWrite, errWrite],
+        ...limitRequest(spec, addon),
+        ...(cgroupFd !== undefined ? { cgroupFd } : {}),
       });
     } catch (err) {
       fdReserve.noteFailure(err);
@@ -209,11 +219,13 @@ export class ProcessSpawner implements Spawner {
       if (err instanceof FdLimitError || isFdLimit(err)) {
         return { ok: false, error: failure('resources', `couldn't spawn ${found.path}: out of file descriptors (EMFILE): raise the limit (ulimit -n, docker run --ulimit nofile=N)`, 'EMFILE') };
       }
+      const limit = limitFailure(e, spec);
+      if (limit !== null) return { ok: false, error: limit };
       return { ok: false, error: e.syscall !== undefined ? childFailure(e, spec, found.path) : failure('resources', `couldn't spawn ${found.path}: ${e.code ?? e.message}`, e.code) };
     } finally {
       for (const fd of opened) closeSync(fd);
     }
-    return { ok: true, child: this.#watch(spec, pid, outRead, errRead, inWrite, events) };
+    return { ok: true, child: this.#watch(spec, pid, outRead, errRead, inWrite, events, cg) };
   }
 
   stopCommand(spec: ProgramSpec, ended: (ok: boolean, why: string) => void): void {
@@ -244,9 +256,13 @@ export class ProcessSpawner implements Spawner {
   }
 
   /** Wires a running child: output to the sink, stdin and a listener's protocol to the observer, exit and group end to the core. */
-  #watch(spec: ProgramSpec, pid: number, outRead: number, errRead: number, inWrite: number, events: ChildEvents): ChildHandle {
+  #watch(spec: ProgramSpec, pid: number, outRead: number, errRead: number, inWrite: number, events: ChildEvents, cg: ProgramCgroup | null): ChildHandle {
     const { reaper, sink, stdio } = this.#d;
     const stdin = inWrite >= 0 ? new StdinPipe(inWrite) : null;
+    const cgroups = this.#d.cgroups ?? null;
+    // With a cgroup of its own, the program's tree is the cgroup: setsid escapees belong to it
+    // (its stop waits for them, and its signals and SIGKILL reach them).
+    const treeAlive = (): boolean => groupExists(pid) || (cg !== null && cgroups!.populated(cg));
     // alive -> reaped (main gone, maybe its group left) -> gone (group empty too).
     let phase: 'alive' | 'reaped' | 'gone' = 'alive';
     let open = 0;
@@ -254,7 +270,7 @@ export class ProcessSpawner implements Spawner {
     let drainTimer: NodeJS.Timeout | null = null;
     let stopWatching: (() => void) | null = null;
     const groupGone = (): void => {
-      if (phase === 'gone' || groupExists(pid)) return;
+      if (phase === 'gone' || treeAlive()) return;
       phase = 'gone';
       stopWatching?.();
       events.groupEmpty();
@@ -264,7 +280,7 @@ export class ProcessSpawner implements Spawner {
       const s = status;
       status = null;
       if (drainTimer) clearTimeout(drainTimer);
-      const groupAlive = groupExists(pid);
+      const groupAlive = treeAlive();
       if (!groupAlive) phase = 'gone';
       else stopWatching = reaper.afterPass(groupGone);
       events.exit(s, groupAlive);
@@ -301,7 +317,12 @@ export class ProcessSpawner implements Spawner {
       kill(signal: string, group: boolean): KillOutcome {
         // Once reaped, the pid may belong to someone else; once the group is empty, so may the group id.
         if (phase === 'gone' || (phase === 'reaped' && !group)) return { kind: 'gone' };
-        return send(group ? -pid : pid, signal);
+        if (!group || cg === null) return send(group ? -pid : pid, signal);
+        const out = send(-pid, signal);
+        const escapees = cgroups!.outside(cg, pid);
+        if (signal === 'KILL' && cgroups!.kill(cg)) return { kind: 'sent' };
+        for (const p of escapees) send(p, signal);
+        return out.kind === 'gone' && escapees.length > 0 ? { kind: 'sent' } : out;
       },
     };
   }

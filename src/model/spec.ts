@@ -4,6 +4,8 @@
 // Field names follow supervisord's, so an INI file's normalized values can be compared with
 // what real supervisord 4.2.5 computes, and `pidone check --json` prints these objects as is.
 // Durations are in seconds (numbers, fractions allowed).
+import type { Limits } from './limits.ts';
+import type { Schedule, Watch } from './schedule.ts';
 
 /** supervisord's autorestart: true (always), false (never), "unexpected" (exit code not in exitcodes). */
 export type Autorestart = true | false | 'unexpected';
@@ -158,6 +160,15 @@ export interface ProgramSpec {
    * stdout carry supervisord's event-listener protocol, so their stdout is not output.
    */
   readonly eventlistener?: EventListenerSpec;
+  /** Runs once per due time instead of staying up (model/schedule.ts); null = an ordinary program. */
+  readonly schedule: Schedule | null;
+  /** Restart (or signal) it when files change; null = no watch. */
+  readonly watch: Watch | null;
+  /** rlimits and cgroup limits (model/limits.ts); {} = inherit pidone's. */
+  readonly limits: Limits;
+  /** Nice value (-20..19) and /proc/PID/oom_score_adj (-1000..1000); null = inherit. */
+  readonly nice: number | null;
+  readonly oom_score_adj: number | null;
 
   /** Where the program was defined, for runtime errors that point back at the config. */
   readonly source: SourcePos;
@@ -222,6 +233,13 @@ export interface Settings {
   readonly logfile?: { readonly path: string; readonly maxbytes: number; readonly backups: number };
   /** INI [supervisord] pidfile=, when written: pidone writes its pid there and removes it at exit. */
   readonly pidfile?: string;
+  /**
+   * INI [supervisord] minfds= and minprocs= (supervisord's defaults 1024 and 200 when not
+   * written): pidone raises its own RLIMIT_NOFILE / RLIMIT_NPROC to at least these at start,
+   * or refuses to start, as supervisord does. Absent (YAML): no check.
+   */
+  readonly minfds?: number;
+  readonly minprocs?: number;
 }
 
 export interface GroupSpec {

@@ -13,9 +13,14 @@ interface Timer {
   readonly fn: () => void;
 }
 
-/** A Clock whose time moves only through advance(); timers fire in (time, creation) order. */
+/**
+ * A Clock whose time moves only through advance(); timers fire in (time, creation) order.
+ * Timers run on the monotonic time; jump() sets the wall clock (now()) forward or back without
+ * moving it, as an NTP step or a person's `date -s` does.
+ */
 export class FakeClock implements Clock {
   private time: number;
+  private wallOffset = 0;
   private seq = 0;
   private timers: Timer[] = [];
 
@@ -24,7 +29,16 @@ export class FakeClock implements Clock {
   }
 
   now(): number {
+    return this.time + this.wallOffset;
+  }
+
+  monotonic(): number {
     return this.time;
+  }
+
+  /** Sets the wall clock forward (ms > 0) or back; timers and the monotonic time do not move. */
+  jump(ms: number): void {
+    this.wallOffset += ms;
   }
 
   setTimer(ms: number, fn: () => void): () => void {

@@ -1,18 +1,24 @@
 // Model-based testing of the supervisor core: a small config and a sequence of operations (a
 // crash with any code or signal at any moment, helpers left in a process group, spawn errors,
 // probe verdicts, start/stop/restart/signal of names, groups and `all`, reloads, shutdown, time
-// passing) run against the real Supervisor on the fake clock. After every operation, and at
-// every event, the invariants below are checked; a violation throws with the case as data, so
-// fast-check can shrink it and print it as a test ready to paste (see lifecycle-model.test.ts).
+// passing, the wall clock jumping forward and back) run against the real Supervisor on the fake
+// clock. Some programs run on a schedule (cron with seconds, or every), with each overlap
+// policy. After every operation, and at every event, the invariants below are checked; a
+// violation throws with the case as data, so fast-check can shrink it and print it as a test
+// ready to paste (see lifecycle-model.test.ts).
 //
 // The fake kernel: a child dies of its stop signal after a short delay (or ignores it, as its
 // config says), always dies of SIGKILL within KILL_DELAY_MS, and so do the helpers of its group.
+// A scheduled program's child does its work and exits 0 after its runMs.
 import type { SupervisorEvent } from '../../src/core/events.ts';
 import type { ProcessInfo } from '../../src/core/snapshot.ts';
 import type { DependencyCondition, Model, ProgramSpec } from '../../src/model/spec.ts';
 import { KILL_GRACE_MS, Supervisor } from '../../src/core/supervisor.ts';
 import { MIN_RESPAWN_INTERVAL, exponentialDelay } from '../../src/core/policy.ts';
 import { destinations } from '../../src/core/lifecycle.ts';
+import { calendar } from '../../src/io/calendar.ts';
+import { BIG_JUMP_BACK_MS } from '../../src/core/schedule.ts';
+import type { Overlap } from '../../src/model/schedule.ts';
 import { FakeClock, FakeProber, FakeSpawner, type FakeChild } from './fakes.ts';
 import { PROBE, ini, model, yaml } from './world.ts';
 
@@ -50,6 +56,10 @@ export interface ProgramCase {
   readonly onStop: 'die' | 'slow' | 'ignore';
   /** A tag that a reload may change (a changed spec). */
   readonly version: number;
+  /** Runs once per due time: `*\/N * * * * *` (cron, UTC) or every N s; null = an ordinary program. */
+  readonly schedule?: { readonly kind: 'cron' | 'every'; readonly period: 1 | 2 | 5; readonly overlap: Overlap; readonly catch_up: boolean } | null;
+  /** A scheduled program's child exits 0 after this long (unless stopped first). */
+  readonly runMs?: number;
 }
 
 export interface ConfigCase {
@@ -72,7 +82,9 @@ export type Op =
   | { readonly op: 'cmd'; readonly verb: 'start' | 'stop' | 'restart' | 'signal'; readonly target: number; readonly p: number; readonly signal: string }
   | { readonly op: 'killError'; readonly on: boolean }
   | { readonly op: 'reload'; readonly seed: number }
-  | { readonly op: 'shutdown' };
+  | { readonly op: 'shutdown' }
+  /** The wall clock is set forward or back by ms (timers and the monotonic clock do not move). */
+  | { readonly op: 'jump'; readonly ms: number };
 
 /** The ProgramSpec a case program becomes, under the format's rules. */
 export function specOf(c: ConfigCase, p: ProgramCase): ProgramSpec {
@@ -83,9 +95,20 @@ export function specOf(c: ConfigCase, p: ProgramCase): ProgramSpec {
     depends_on: p.depends_on, command: ['/bin/' + p.name, String(p.version)],
     liveness: p.liveness ? PROBE : null, exit_on_skipped: p.exit_on_skipped,
     stop_command: p.stopCommand === 'none' ? null : ['/bin/stop-' + p.name], daemon: p.daemon !== 'no',
+    ...scheduleOf(p),
   };
   if (c.format === 'ini') return ini(p.name, o);
   return yaml(p.name, { ...o, max_restarts: p.max_restarts, backoff: { initial: 1, max: 4, reset_after: 10 } });
+}
+
+/** A scheduled case program: a oneshot per run, never restarted (as config/ makes it). */
+function scheduleOf(p: ProgramCase): Partial<ProgramSpec> {
+  const s = p.schedule;
+  if (s === undefined || s === null) return {};
+  return {
+    oneshot: true, autorestart: false,
+    schedule: { cron: s.kind === 'cron' ? `*/${s.period} * * * * *` : null, every: s.kind === 'every' ? s.period : null, timezone: s.kind === 'cron' ? 'UTC' : null, overlap: s.overlap, catch_up: s.catch_up },
+  };
 }
 
 function modelOf(c: ConfigCase): Model {
@@ -137,6 +160,13 @@ class CaseRun {
   readonly lastBackoff = new Map<string, { at: number; delay: number }>();
   readonly everSpawned = new Set<string>();
   readonly restarts = new Map<string, number>();
+  /** The due time of each schedule's last scheduled run (its own clock), to see that none runs twice. */
+  readonly lastDue = new Map<string, number>();
+  /** Monotonic time of the last wall-clock jump, and since when no operation has run (the quiet end). */
+  lastJump = -Infinity;
+  /** How far the wall clock was set back in all (a timer re-armed after such a jump may wait that much longer). */
+  jumpedBack = 0;
+  quietSince: number | null = null;
 
   constructor(config: ConfigCase) {
     this.config = config;
@@ -144,8 +174,10 @@ class CaseRun {
     for (const p of config.programs) this.known.set(p.name, p);
     this.spawner.onKill = (child, signal, group) => this.kernel(child, signal, group);
     this.spawner.onSpawn = (child) => {
-      // A daemon's launcher forks the daemon and exits 0 soon after.
-      const daemon = this.known.get(child.name)?.daemon ?? 'no';
+      // A scheduled run ends after its run time; a daemon's launcher forks the daemon and exits 0 soon after.
+      const prog = this.known.get(child.name);
+      if (prog?.schedule) this.clock.setTimer(prog.runMs ?? 300, () => child.alive && child.exit(0));
+      const daemon = prog?.daemon ?? 'no';
       if (daemon === 'no') return;
       this.clock.setTimer(5, () => {
         if (!child.alive) return;
@@ -167,13 +199,14 @@ class CaseRun {
       });
     };
     this.sup = new Supervisor(modelOf(config), {
-      clock: this.clock, spawner: this.spawner, prober: this.prober,
+      clock: this.clock, spawner: this.spawner, prober: this.prober, calendar,
       report: (e) => this.onEvent(e), exitWhenIdle: config.exitWhenIdle,
       trace: (name, from, event, went) => {
         // The table's promise: a cell leads only where it says.
         const allowed = destinations(from, event);
         for (const to of went) if (!allowed.includes(to)) throw new Violation(`${name}: ${event} in ${from} went to ${to}, not one of its cell's destinations (${allowed.join(', ') || 'none'})`);
         COVERAGE.add(`${from} ${event}`);
+        this.afterStep(name, from, event, went);
       },
     });
   }
@@ -185,7 +218,9 @@ class CaseRun {
       this.apply(op);
       this.checkAll(`op ${i} ${JSON.stringify(op)}`);
     }
-    // Let everything settle: every timer fires, stops complete, restarts happen.
+    // Let everything settle: every timer fires, stops complete, restarts happen. No operation
+    // and no jump from here on: every schedule must run at each of its due times.
+    this.quietSince = this.clock.monotonic();
     this.advance(60_000);
     this.checkAll('end');
     return this.trace;
@@ -288,6 +323,11 @@ class CaseRun {
       case 'shutdown':
         this.sup.shutdown('model');
         return;
+      case 'jump':
+        this.clock.jump(op.ms);
+        this.lastJump = this.clock.monotonic();
+        if (op.ms < 0) this.jumpedBack -= op.ms;
+        return;
     }
   }
 
@@ -343,13 +383,17 @@ class CaseRun {
   }
 
   onEvent(e: SupervisorEvent): void {
-    const now = this.clock.now();
+    // Every bound is on elapsed (monotonic) time: a wall-clock jump makes no stop longer.
+    const now = this.clock.monotonic();
     this.trace.push(`${now - 1_000_000} ${e.type} ${'name' in e ? e.name : ''}`);
     // A livelock (events without end at one instant) is a failure too, not a hung test.
     if (this.trace.length > 20_000) throw new Violation(`more than 20,000 events: a loop? the last: ${this.trace.slice(-6).join('; ')}`);
     if (this.finishedAt !== null) throw new Violation(`an event after finished: ${JSON.stringify(e)}`);
     const infos = this.info();
     if (e.type === 'shutdown') this.shutdownAt ??= now;
+    // Each stop is timed from its own start: two stops a millisecond apart are two stops.
+    if (e.type === 'state' && e.from === 'STOPPING') this.stoppingSince.delete(e.name);
+    if (e.type === 'state' && e.to === 'STOPPING') this.stoppingSince.set(e.name, now);
     if (e.type === 'finished') {
       this.finishedAt = now;
       this.checkShutdownBound(now);
@@ -360,11 +404,13 @@ class CaseRun {
       const manual = this.manual.delete(e.name);
       const info = infos.get(e.name);
       const first = info?.spawns === 1;
+      const scheduled = info?.schedule !== null && info?.schedule !== undefined;
       // An automatic restart is counted in `restarts`; a person's start or restart is not.
       const automatic = !first && info !== undefined && info.restarts > (this.restarts.get(e.name) ?? 0);
       this.restarts.set(e.name, first ? 0 : (info?.restarts ?? 0));
-      // 5: an automatic first start (the dependency gate's) comes only once depends_on holds.
-      if (first && !manual) this.checkDependencies(e.name, infos);
+      // 5: an automatic first start (the dependency gate's) comes only once depends_on holds;
+      // for a scheduled program that is checked when its schedule starts (afterStep).
+      if (first && !manual && !scheduled) this.checkDependencies(e.name, infos);
       // 4: an automatic respawn never comes sooner than MIN_RESPAWN_INTERVAL after the last spawn.
       const prev = this.lastSpawn.get(e.name);
       if (prev !== undefined && automatic && now - prev < MIN_RESPAWN_INTERVAL) {
@@ -386,6 +432,31 @@ class CaseRun {
     // A retry that will not come (stopped, replaced, removed) is forgotten.
     if (e.type === 'state' && e.from === 'BACKOFF' && e.to !== 'STARTING') this.lastBackoff.delete(e.name);
     if (e.type === 'removed') this.lastBackoff.delete(e.name);
+  }
+
+  /** After each lifecycle step: the schedule invariants that need the step itself. */
+  afterStep(name: string, from: string, event: string, went: readonly string[]): void {
+    const infos = this.info();
+    const info = infos.get(name);
+    // 5: a schedule starts (waiting -> scheduled, or its catch-up run) only once depends_on holds.
+    if (from === 'waiting' && event === 'gate' && (went.includes('scheduled') || (info?.schedule && went.includes('spawning')))) this.checkDependencies(name, infos);
+    const due = info?.schedule?.lastDue ?? null;
+    if (info === undefined || due === null) {
+      this.lastDue.delete(name); // a fresh process (a reload made it anew): its own due times
+      return;
+    }
+    const prev = this.lastDue.get(name);
+    if (prev === due) return;
+    // A removed program's stop may still take a due time: its case is still in `known`.
+    const prog = this.programs.get(name) ?? this.known.get(name);
+    // 7: each due time is taken once (never doubled, also when the wall clock was set back;
+    // unless it went back more than three hours: then the schedule follows the new time) ...
+    const newTime = prog?.schedule?.kind === 'cron' && prev !== undefined && prev - this.clock.now() > BIG_JUMP_BACK_MS;
+    if (prev !== undefined && due <= prev && !newTime) throw new Violation(`${name}: a scheduled run for due time ${due} after one for ${prev}: doubled`);
+    // ... and never before it comes (a cron due time is wall-clock, `every` monotonic).
+    const at = prog?.schedule?.kind === 'cron' ? this.clock.now() : this.clock.monotonic();
+    if (at < due) throw new Violation(`${name}: a due time was taken ${due - at} ms before it came`);
+    this.lastDue.set(name, due);
   }
 
   checkBackoff(name: string, delay: number, attempt: number, now: number): void {
@@ -423,7 +494,8 @@ class CaseRun {
   }
 
   checkAll(where: string): void {
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
+    const wall = this.clock.now();
     if (this.finishedAt !== null) return this.checkNothingLeft(where, now);
     const infos = this.info();
     const byName = new Map<string, FakeChild[]>();
@@ -452,6 +524,17 @@ class CaseRun {
       if (LIVE.has(p.statename) && !live && p.life !== 'spawning' && !daemon) fail(`${name} is ${p.statename} (${p.life}) with no live child`);
       if (RESTING.has(p.statename) && live) fail(`${name} is ${p.statename} (${p.life}) but a child of it is alive`);
       if (p.statename === 'UNKNOWN') this.unbounded.add(name);
+      if (p.life === 'scheduled') {
+        // 8: a program waiting for its schedule has a next due time (its timer is armed) ...
+        const next = p.schedule?.next ?? null;
+        if (next === null) fail(`${name} waits for its schedule with no due time`);
+        // ... and (once every timer armed before the last jump has fired) it is never overdue: a
+        // due time that came was run, at once, or handled by the overlap policy. A jump is
+        // noticed when the timer fires: the longest a stale one can wait is a period (5 s) plus
+        // how far the clock was set back (the timer waits out the rest of an early due time).
+        const settled = this.quietSince !== null && this.clock.monotonic() - Math.max(this.quietSince, this.lastJump) > 6000 + this.jumpedBack;
+        if (settled && next !== null && next < wall) fail(`${name} is ${wall - next} ms past its due time without running`);
+      }
       // 2: a stop ends within stopwaitsecs plus the kill delay.
       if (p.statename === 'STOPPING') {
         const since = this.stoppingSince.get(name) ?? now;
@@ -508,5 +591,5 @@ export const BASE_PROGRAM: ProgramCase = {
   name: 'p0', group: 'p0', oneshot: false, autostart: true, autorestart: 'unexpected', startsecs: 1, startretries: 3,
   exitcodes: [0], stopsignal: 'TERM', stopwaitsecs: 2, stopasgroup: false, killasgroup: false, probe: false,
   liveness: false, critical: false, exit_on_skipped: false, stopCommand: 'none', daemon: 'no',
-  max_restarts: null, depends_on: {}, onStop: 'die', version: 0,
+  max_restarts: null, depends_on: {}, onStop: 'die', version: 0, schedule: null, runMs: 300,
 };

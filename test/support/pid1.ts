@@ -76,11 +76,12 @@ export function killAll(): void {
 }
 
 /** Starts `node dist/pidone.js ...args` as PID 1 (or directly, with { namespace: false }). */
-export function runPidone(args: string[], opts: { env?: Record<string, string>; namespace?: boolean; dist?: string; cwd?: string } = {}): Run {
+export function runPidone(args: string[], opts: { env?: Record<string, string>; namespace?: boolean; dist?: string; cwd?: string; wrap?: string[] } = {}): Run {
   const node = process.execPath;
+  // `wrap` runs pidone under another command that execs it (capsh dropping a capability).
   const cmd = opts.namespace === false
     ? [node, opts.dist ?? DIST, ...args]
-    : ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', node, opts.dist ?? DIST, ...args];
+    : ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', ...(opts.wrap ?? []), node, opts.dist ?? DIST, ...args];
   const proc = spawn(cmd[0]!, cmd.slice(1), { env: opts.env ?? BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd });
   live.add(proc);
   proc.on('exit', () => live.delete(proc));

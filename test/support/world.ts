@@ -5,6 +5,7 @@ import type { SupervisorEvent } from '../../src/core/events.ts';
 import type { ProcessInfo } from '../../src/core/snapshot.ts';
 import { describeEvent } from '../../src/core/events.ts';
 import { Supervisor } from '../../src/core/supervisor.ts';
+import { calendar } from '../../src/io/calendar.ts';
 import { FakeClock, FakeProber, FakeSpawner } from './fakes.ts';
 
 type Overrides = Partial<Omit<ProgramSpec, 'name'>>;
@@ -19,6 +20,7 @@ export function ini(name: string, o: Overrides = {}): ProgramSpec {
     stdout_logfile_backups: 0, stderr_logfile: null, stderr_logfile_maxbytes: 0, stderr_logfile_backups: 0,
     serverurl: null, depends_on: {}, oneshot: false, ready: null, backoff: null, max_restarts: null,
     critical: false, exit_on_skipped: false, forward_signals: [], liveness: null, stop_command: null, daemon: false,
+    schedule: null, watch: null, limits: {}, nice: null, oom_score_adj: null,
     source: { file: 'supervisord.conf', line: 1 },
     ...o,
   };
@@ -67,6 +69,7 @@ export class World {
       clock: this.clock,
       spawner: this.spawner,
       prober: this.prober,
+      calendar,
       report: (e) => {
         this.events.push(e);
         opts.onEvent?.(e, this);
