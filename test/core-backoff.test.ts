@@ -2,7 +2,7 @@
 // long enough run, max_restarts, restart policies; and that a crash loop stays cheap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { World, yaml } from './support/world.ts';
+import { World, ini, yaml } from './support/world.ts';
 
 test('exponential delays 1, 2, 4, 8 s capped at max, after RUNNING exits too', () => {
   const w = new World([yaml('crash', { autorestart: true, backoff: { initial: 1, max: 5, reset_after: 60 } })]);
@@ -94,6 +94,19 @@ test('restart: never and a spawn error: FATAL at once; with restarts: BACKOFF', 
   w.spawner.failing.delete('b');
   w.clock.advance(1000);
   assert.equal(w.state('b'), 'RUNNING');
+});
+
+test('a spawn error no retry can fix (a user switch a non-root pidone cannot make) is FATAL at once, whatever the pacing', () => {
+  const privilege = { kind: 'privilege' as const, message: "couldn't setuid to 0: can't drop privilege as nonroot user", errno: 'EPERM' };
+  const w = new World([yaml('y'), ini('i')], { exitWhenIdle: false });
+  w.spawner.failing.set('y', privilege);
+  w.spawner.failing.set('i', privilege);
+  w.sup.start();
+  assert.equal(w.state('y'), 'FATAL');
+  assert.equal(w.state('i'), 'FATAL');
+  assert.equal(w.info('y').spawnerr, privilege.message);
+  w.clock.advance(600_000);
+  assert.equal(w.clock.pending(), 0, 'no retry is waiting: it used to be retried forever under YAML pacing');
 });
 
 test('a failed start (exit before startsecs) uses the same pacing; restart: never ends it', () => {
