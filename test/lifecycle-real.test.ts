@@ -3,7 +3,7 @@
 // no signal reached any more, a shell wrapper that took a signal meant for the program, a
 // process group left running beside the next copy, a removed program's log file kept open.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
@@ -260,4 +260,52 @@ ${w}`);
   assert.equal(tick, `${'w'.padEnd('pidone'.length)} | tick`, 'the name column is as wide as the names left (never narrower than "pidone")');
   process.kill(pid, 'SIGTERM');
   await run.exited;
+});
+
+test('a program that cannot be started ends pidone with the same code in single and supervisor mode (127 not found, 126 not runnable)', { timeout: 60_000 }, async () => {
+  const d = dir();
+  const noExec = join(d, 'no-exec.sh');
+  writeFileSync(noExec, '#!/bin/sh\necho hi\n', { mode: 0o644 });
+  const badInterpreter = join(d, 'bad-interpreter.sh');
+  writeFileSync(badInterpreter, '#!/nonexistent/sh\necho hi\n', { mode: 0o755 });
+  // Found and executable, but execve itself says EACCES: its interpreter may not be run.
+  const interpreter = join(d, 'interp');
+  writeFileSync(interpreter, '#!/bin/sh\n', { mode: 0o644 });
+  const deniedInterpreter = join(d, 'denied-interpreter.sh');
+  writeFileSync(deniedInterpreter, `#!${interpreter}\necho hi\n`, { mode: 0o755 });
+  const cases: [string, string, number][] = [
+    ['a missing command', join(d, 'missing'), 127],
+    ['a file without the x bit', noExec, 126],
+    ['a directory', d, 126],
+    ['a script whose interpreter is missing', badInterpreter, 127],
+    ['a script whose interpreter may not be run (EACCES at exec)', deniedInterpreter, 126],
+  ];
+  for (const [what, command, code] of cases) {
+    const single = runPidone(['--', command], { env: ENV });
+    assert.equal((await single.exited).code, code, `single mode, ${what}`);
+    const file = join(d, `${code}-${cases.findIndex((c) => c[1] === command)}.yaml`);
+    writeFileSync(file, `settings: { control: { socket: ${join(d, 's.sock')} } }
+programs:
+  app: { command: [${JSON.stringify(command)}], critical: true, restart: never }
+`);
+    const supervised = runPidone(['-c', file], { env: ENV });
+    assert.equal((await supervised.exited).code, code, `supervisor mode, ${what}:\n${supervised.stdout.join('\n')}`);
+  }
+});
+
+test('a user switch a non-root pidone cannot make ends a critical program with 126, not 127 (not found)', { timeout: 30_000 }, async () => {
+  const d = dir();
+  const file = join(d, 'pidone.yaml');
+  writeFileSync(file, `settings: { control: { socket: ${join(d, 's.sock')} } }
+programs:
+  app: { command: [sleep, "1000"], user: root, critical: true }
+`);
+  chmodSync(d, 0o755);
+  chmodSync(file, 0o644);
+  // pidone itself as nobody (PID 1 of its namespace, its privileges dropped before it starts).
+  const run = runPidone(['-c', file], { env: ENV, wrap: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] });
+  const exit = await run.exited;
+  assert.equal(exit.code, 126, run.stdout.join('\n') + run.stderr());
+  assert.ok(run.stdout.some((l) => /can't drop privilege as nonroot user/.test(l)), run.stdout.join('\n'));
+  assert.equal(run.stdout.filter((l) => /spawnerr: /.test(l)).length, 1, 'tried once: no retry can fix it');
 });
