@@ -2,7 +2,7 @@
 // (a Docker HEALTHCHECK) and the web page: a program meant to run must be RUNNING and ready;
 // one stopped by a person, one with autostart off that nobody started, and a job that
 // completed as expected are fine. Deliberately unlike supervisorctl's status, which exits 3
-// for any stopped program, intended or not (supervisor issue #1223).
+// for any stopped program, intended or not, so it cannot tell a healthy container from a broken one.
 import type { ProcessInfo } from '../core/snapshot.ts';
 import type { ProgramSpec } from '../model/spec.ts';
 import { describeStatus } from '../core/events.ts';

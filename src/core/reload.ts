@@ -1,6 +1,7 @@
 // Which programs a new model adds, removes or changes. "Changed" compares whole specs
 // structurally, except `source` (moving a program within its file changes nothing); unlike
-// supervisord's update, only the changed process restarts, not its whole group (issue #1154).
+// supervisord's update, only the changed process restarts, not its whole group (supervisord
+// restarts every process of a group when one of them changed).
 import type { ProgramSpec } from '../model/spec.ts';
 
 /** The names each kind of change concerns, in the new (or, for removals, old) start order. */

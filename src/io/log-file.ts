@@ -12,8 +12,8 @@
 // right after the write that reached maxbytes, so its files overshoot by up to one read.
 //
 // Targets that are not regular files (FIFOs, /dev/stderr, character devices) are opened with
-// O_APPEND and never rotated or sized, so there is no lseek and no "Illegal seek" (supervisord
-// issues #1078, #1224). reopen() (SIGUSR2) closes and reopens the path, for external logrotate.
+// O_APPEND and never rotated or sized, so there is no lseek and no "Illegal seek" (what
+// supervisord reports for a log file that is /dev/stdout or a pipe). reopen() (SIGUSR2) closes and reopens the path, for external logrotate.
 // A target that fails to open is reported once and its data dropped until the next reopen().
 // Write failures (ENOSPC, EIO) are reported once, then counted (log-file-losses.ts).
 // The callback API, promisified here: node:fs/promises would load 17 more of Node's own
