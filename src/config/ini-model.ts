@@ -61,7 +61,10 @@ export function toProgramSpec(p: IniProcess, group: string): ProgramSpec {
     stderr_logfile_backups: p.stderr.logfile_backups,
     // supervisord writes a program's output to its log file and nowhere else; pidone writes no
     // AUTO file, so an AUTO stream is printed instead (src/io/routes.ts has the whole rule).
-    print: { stdout: p.stdout.logfile === 'AUTO', stderr: p.stderr.logfile === 'AUTO' },
+    // The extension key print= says it for every stream.
+    print: p.ext.print !== undefined
+      ? { stdout: p.ext.print, stderr: p.ext.print }
+      : { stdout: p.stdout.logfile === 'AUTO', stderr: p.stderr.logfile === 'AUTO' },
     serverurl: p.serverurl,
     depends_on: p.ext.depends_on,
     // A scheduled program is a oneshot per run, never restarted (docs/ini-extensions.md).
