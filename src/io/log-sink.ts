@@ -25,7 +25,7 @@ import { RingBuffer } from './ring-buffer.ts';
 import { jsonBatch, pieceTexts, prefixBatch, rawSlices } from './batch.ts';
 import { createEventLogger } from './json-lines.ts';
 import { SELF_NAME, TimestampCache, selfPrefix, timestampText, useColor } from './prefix.ts';
-import { Programs, type ProgramLogConfig, type ProgramOut } from './programs.ts';
+import { Programs, type ProgramLogConfig } from './programs.ts';
 import type { StreamName } from './prefix.ts';
 import type { CloseOptions, CloseReport, EventLevel, LineSubscriber, LogSink, LogSinkOptions, LogSource } from './log-sink-api.ts';
 
