@@ -126,4 +126,44 @@ describe('INI model', () => {
     assert.equal(result.supervisord.logfile, '/home/me/s.log');
     assert.equal(result.programs[0]?.stdout_logfile, '/home/me/a.log');
   });
+
+  it('prints only AUTO streams (supervisord writes the others to their log file alone), what supervisor_stdout\'s handler would print, and what print= says', () => {
+    const conf = (handler: string) => `[supervisord]
+[program:auto]
+command=/bin/a
+[program:filed]
+command=/bin/a
+stdout_logfile=/tmp/a.log
+stderr_logfile=NONE
+[program:dev]
+command=/bin/a
+stdout_logfile=/dev/stdout
+stderr_logfile=/dev/stderr
+[program:evented]
+command=/bin/a
+stdout_logfile=/tmp/b.log
+stderr_logfile=/tmp/b.err
+stdout_events_enabled=true
+[program:copied]
+command=/bin/a
+stdout_logfile=/tmp/c.log
+print=true
+[program:silent]
+command=/bin/a
+print=false
+[eventlistener:stdout]
+command=supervisor_stdout
+events=PROCESS_LOG
+${handler}
+`;
+    const prints = (r: IniResult) => Object.fromEntries(r.programs.filter((p) => p.group !== 'stdout').map((p) => [p.name, p.print]));
+    const none = { stdout: false, stderr: false };
+    // /dev/stdout and /dev/stderr print on that stream whatever `print` says (io/routes.ts).
+    assert.deepEqual(prints(parseCase({ conf: conf('') }).result), {
+      auto: { stdout: true, stderr: true }, filed: none, dev: none, evented: none, copied: { stdout: true, stderr: true }, silent: none,
+    });
+    assert.deepEqual(prints(parseCase({ conf: conf('result_handler=supervisor_stdout:event_handler') }).result), {
+      auto: { stdout: true, stderr: true }, filed: none, dev: none, evented: { stdout: true, stderr: false }, copied: { stdout: true, stderr: true }, silent: none,
+    });
+  });
 });

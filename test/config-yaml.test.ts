@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { loadText, tempDir } from './support/config.ts';
+import { errorsOf, loadText, tempDir } from './support/config.ts';
 import { parseByteSize, parseDuration, parseOctal, parseSignal } from '../src/config/values.ts';
 import { interpolate } from '../src/config/interpolate.ts';
 import { parseEnvFile } from '../src/config/envfile.ts';
@@ -254,6 +254,14 @@ test('env file syntax', () => {
 test('env_file with required: false may be missing', () => {
   const ok = loadText('env_file: [{ path: nope.env, required: false }]\nprograms:\n  a: { command: x }\n');
   assert.equal(ok.warnings.length, 0);
+});
+
+test('print: absent or true prints (no field in the model); false prints nothing; anything else is an error', () => {
+  assert.equal(one('programs:\n  web:\n    command: cat\n').print, undefined);
+  assert.equal(one('programs:\n  web:\n    command: cat\n    print: true\n').print, undefined);
+  assert.deepEqual(one('programs:\n  web:\n    command: cat\n    print: false\n').print, { stdout: false, stderr: false });
+  assert.deepEqual(one('programs:\n  web:\n    command: cat\n    print: "no"\n').print, { stdout: false, stderr: false });
+  assert.equal(errorsOf('programs:\n  web:\n    command: cat\n    print: stderr\n').length, 1);
 });
 
 test('stdin: /dev/null unless pipe is asked for (INI gives every program a pipe, as supervisord)', () => {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgramLogConfig } from '../src/io/log-sink.ts';
-import { isOwnOutput } from '../src/io/own-output.ts';
+import { isOwnOutput, ownOutput } from '../src/io/own-output.ts';
 import { testSink, fakePipe, tick, tempDir } from './support/output.ts';
 
 function cfg(name: string, over: Partial<ProgramLogConfig> = {}): ProgramLogConfig {
@@ -110,31 +110,42 @@ test('stderr file; redirect_stderr means no stderr file', async () => {
   await sink.close();
 });
 
-test('/dev/stdout and pidone\'s own output file are the multiplexed output, not a second copy', async () => {
+test('/dev/stdout and pidone\'s own output file are printed on stdout once; /dev/stderr on pidone\'s stderr, prefixed', async () => {
   const dir = tempDir();
   const outPath = join(dir, 'pidone.out');
   const fd = openSync(outPath, 'w');
+  const errPath = join(dir, 'pidone.err');
+  const errFd = openSync(errPath, 'w');
   assert.equal(isOwnOutput('/dev/stdout', [fd]), true);
   assert.equal(isOwnOutput('/proc/self/fd/2', [fd]), true);
   assert.equal(isOwnOutput(outPath, [fd]), true);
   assert.equal(isOwnOutput(join(dir, 'other'), [fd]), false);
+  assert.equal(ownOutput(outPath, { stdout: fd, stderr: errFd }), 'stdout');
+  assert.equal(ownOutput(errPath, { stdout: fd, stderr: errFd }), 'stderr');
+  assert.equal(ownOutput('/dev/fd/2', { stdout: fd, stderr: errFd }), 'stderr');
   const { sink, text } = testSink({
+    errFd,
     programs: [
       cfg('a', { stdout_logfile: '/dev/stdout', stdout_logfile_maxbytes: 1000 }),
       cfg('b', { stdout_logfile: '/dev/fd/1', stderr_logfile: '/dev/stderr', stderr_logfile_maxbytes: 10 }),
+      cfg('c', { stdout_logfile: errPath, print: { stdout: false, stderr: false } }),
     ],
   });
   const a = fakePipe();
   const b = fakePipe();
+  const c = fakePipe();
   sink.attach('a', 'stdout', a);
   sink.attach('b', 'stderr', b);
+  sink.attach('c', 'stdout', c);
   a.end(lines(0, 30));
   b.end('e\n');
+  c.end('to stderr by inode\n');
   await tick();
   const out = await text();
-  assert.equal(out.split('\n').length - 1, 31);
-  assert.match(out, /^b      ! e$/m);
-  assert.doesNotMatch(out, /pidone/); // no error reported
+  assert.equal(out.split('\n').length - 1, 30);
+  assert.doesNotMatch(out, /pidone|^b/m); // no error reported, b's stderr is not here
+  assert.equal(readFileSync(errPath, 'utf8'), 'b      ! e\nc      | to stderr by inode\n');
+  await sink.close();
 });
 
 test('a FIFO log target gets the bytes and is never rotated (no Illegal seek)', async () => {

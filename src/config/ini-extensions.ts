@@ -22,7 +22,7 @@ export const BACKOFF_KEYS = ['backoff_initial', 'backoff_max', 'backoff_reset_af
 /** Extension keys of [program:x] (also accepted in [fcgi-program:x] and [eventlistener:x]). */
 export const PROGRAM_EXTENSION_KEYS: readonly string[] = [
   'depends_on', 'oneshot', 'critical', 'exit_on_skipped', 'forward_signals', ...READY_CHECK_KEYS, ...READY_TIMING_KEYS,
-  ...LIVENESS_CHECK_KEYS, ...LIVENESS_TIMING_KEYS, ...BACKOFF_KEYS, 'max_restarts', 'stop_command', 'daemon',
+  ...LIVENESS_CHECK_KEYS, ...LIVENESS_TIMING_KEYS, ...BACKOFF_KEYS, 'max_restarts', 'stop_command', 'daemon', 'print',
   ...SCHEDULE_KEYS, ...WATCH_KEYS, ...LIMIT_KEYS,
 ];
 /** Extension keys of [supervisord]. */
@@ -40,6 +40,8 @@ export interface ProgramExtensions extends ScheduleExtensions, LimitExtensions {
   readonly max_restarts: number | null;
   readonly stop_command: string | null;
   readonly daemon: boolean;
+  /** Prints every stream (true) or none (false), instead of supervisord's rule; absent: the rule. */
+  readonly print: boolean | undefined;
 }
 
 export interface SettingsExtensions {
@@ -202,6 +204,7 @@ export function readProgramExtensions(r: ExtReader): ProgramExtensions {
     max_restarts: read(r, 'max_restarts', (v) => parseInteger(v, 0)) ?? null,
     stop_command: read(r, 'stop_command', (v) => (v.trim() ? { ok: true, value: v } : { ok: false, error: 'expected a command' })) ?? null,
     daemon: read(r, 'daemon', parseBoolean) ?? false,
+    print: read(r, 'print', parseBoolean),
     ...readScheduleExtensions(r, r.here ?? '/'),
     ...readLimitExtensions(r),
   };

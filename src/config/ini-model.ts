@@ -59,6 +59,12 @@ export function toProgramSpec(p: IniProcess, group: string): ProgramSpec {
     stderr_logfile: p.stderr.logfile,
     stderr_logfile_maxbytes: p.stderr.logfile_maxbytes,
     stderr_logfile_backups: p.stderr.logfile_backups,
+    // supervisord writes a program's output to its log file and nowhere else; pidone writes no
+    // AUTO file, so an AUTO stream is printed instead (src/io/routes.ts has the whole rule).
+    // The extension key print= says it for every stream.
+    print: p.ext.print !== undefined
+      ? { stdout: p.ext.print, stderr: p.ext.print }
+      : { stdout: p.stdout.logfile === 'AUTO', stderr: p.stderr.logfile === 'AUTO' },
     serverurl: p.serverurl,
     depends_on: p.ext.depends_on,
     // A scheduled program is a oneshot per run, never restarted (docs/ini-extensions.md).
@@ -109,11 +115,35 @@ export const DEFAULT_RESULT_HANDLER = 'supervisor.dispatchers:default_handler';
  * and the pool's priority (supervisord orders start and shutdown by group priority, and a pool's
  * default of -1 is what makes listeners start first and stop last).
  */
-export function runnableProcesses(g: IniProcessGroup): ProgramSpec[] {
+export function runnableProcesses(g: IniProcessGroup, printed: HandlerPrinted = { stdout: false, stderr: false }): ProgramSpec[] {
   const listener = g.listener;
-  if (g.kind !== 'eventlistener' || listener === undefined) return [...g.processes];
+  if (g.kind !== 'eventlistener' || listener === undefined) return g.processes.map((p) => printedByHandler(p, printed));
   const accepts = listener.result_handler.trim() === DEFAULT_RESULT_HANDLER ? 'OK' : 'any';
   return g.processes.map((p) => ({ ...p, priority: g.priority, eventlistener: { events: listener.events, buffer_size: listener.buffer_size, accepts } }));
+}
+
+/** Which streams a listener's result handler prints (see handlerPrinted). */
+export interface HandlerPrinted {
+  readonly stdout: boolean;
+  readonly stderr: boolean;
+}
+
+/**
+ * supervisor_stdout's result handler, a common listener in images, prints on supervisord's
+ * stdout the PROCESS_LOG events its pool gets. pidone cannot call it, so a stream with events
+ * enabled that such a pool subscribes to is printed, whatever its log file.
+ */
+export function handlerPrinted(groups: readonly IniProcessGroup[]): HandlerPrinted {
+  const events = groups.flatMap((g) => (g.listener !== undefined && /^supervisor_stdout\s*:/.test(g.listener.result_handler.trim()) ? g.listener.events : []));
+  const has = (type: string) => events.some((e) => e === 'EVENT' || e === 'PROCESS_LOG' || e === type);
+  return { stdout: has('PROCESS_LOG_STDOUT'), stderr: has('PROCESS_LOG_STDERR') };
+}
+
+function printedByHandler(p: ProgramSpec, by: HandlerPrinted): ProgramSpec {
+  const stdout = by.stdout && p.stdout_events_enabled === true;
+  const stderr = by.stderr && p.stderr_events_enabled === true;
+  if (p.print === undefined || (!stdout && !stderr)) return p;
+  return { ...p, print: { stdout: p.print.stdout || stdout, stderr: p.print.stderr || stderr } };
 }
 
 /** GroupSpec for a runnable group. */

@@ -10,7 +10,7 @@ import { readIncludes, readInto } from './ini-files.ts';
 import { readSettingsExtensions } from './ini-extensions.ts';
 import { readGroups } from './ini-groups.ts';
 import { lint } from './ini-lint.ts';
-import { runnableProcesses, toGroupSpec, toProcessGroup, toSettings, type IniProcessGroup } from './ini-model.ts';
+import { handlerPrinted, runnableProcesses, toGroupSpec, toProcessGroup, toSettings, type IniProcessGroup } from './ini-model.ts';
 import { getOption, newStore } from './ini-parser.ts';
 import { pyRepr, PyValueError } from './ini-py.ts';
 import { pyAbspath, pyDirname } from './ini-pypath.ts';
@@ -101,7 +101,8 @@ export function parseIni(file: string, opts: IniOptions): IniResult {
   });
   lint(ctx, included);
   const processGroups = groups.map(toProcessGroup);
-  const runnable = processGroups.filter((g) => g.kind !== 'fcgi-program').map((g) => ({ ...g, processes: runnableProcesses(g) }));
+  const printed = handlerPrinted(processGroups);
+  const runnable = processGroups.filter((g) => g.kind !== 'fcgi-program').map((g) => ({ ...g, processes: runnableProcesses(g, printed) }));
   checkRunnable(ctx, processGroups, servers);
   const written = (key: string) => getOption(store, 'supervisord', key) !== undefined;
   const settings = toSettings(supervisord, servers, settingsExt, { umask: written('umask'), logfile: written('logfile'), pidfile: written('pidfile') });

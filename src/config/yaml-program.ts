@@ -137,6 +137,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   stderr_logfile: logfile('stderr_logfile'),
   stderr_logfile_maxbytes: bytes('stderr_logfile_maxbytes'),
   stderr_logfile_backups: int('stderr_logfile_backups', 0),
+  // false: lines are not printed (only log files and the tail); a log file naming pidone's
+  // stdout or stderr still prints there (io/routes.ts).
+  print: (ctx, f, s) => {
+    const v = parsed(ctx, f, parseBoolean);
+    if (v === false) s.draft.print = { stdout: false, stderr: false };
+    else if (v === true) delete s.draft.print;
+  },
   schedule: (ctx, f, s) => set(s, 'schedule', readSchedule(ctx, f)),
   watch: (ctx, f, s) => set(s, 'watch', readWatch(ctx, f, s.configDir)),
   limits: (ctx, f, s) => set(s, 'limits', readLimits(ctx, f)),

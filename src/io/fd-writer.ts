@@ -9,7 +9,8 @@
 // Failure policy: EAGAIN (the fd was made non-blocking by someone sharing it) is retried with
 // a short backoff; a partial write is resumed; EPIPE or any other error marks the writer
 // broken: queued and future data is dropped (write() keeps returning true so nothing waits on
-// it) and onBroken is called once. The process goes on supervising.
+// it) and onBroken is called once, with what the failed write and the queue held. The process
+// goes on supervising.
 import { fstatSync, writev } from 'node:fs';
 import { openPipeWriter } from './pipe-writer.ts';
 
@@ -80,8 +81,11 @@ export interface FdWriterOptions {
   readonly highWaterMark?: number;
   /** Called when the queue fell to half the high-water mark after write() returned false. */
   readonly onDrain?: () => void;
-  /** Called once when the fd fails for good (EPIPE, EBADF...); later data is dropped. */
-  readonly onBroken?: (err: NodeJS.ErrnoException) => void;
+  /**
+   * Called once when the fd fails for good (EPIPE, EBADF...), with what the failed write and
+   * the queue held; later data is dropped.
+   */
+  readonly onBroken?: (err: NodeJS.ErrnoException, lost: Dropped) => void;
 }
 
 /** Ordered async writer with backpressure over a raw fd. */
@@ -89,7 +93,7 @@ export class FdWriter implements OutWriter {
   private readonly fd: number;
   private readonly hwm: number;
   private readonly onDrain: () => void;
-  private readonly onBroken: (err: NodeJS.ErrnoException) => void;
+  private readonly onBroken: (err: NodeJS.ErrnoException, lost: Dropped) => void;
   private queue: Buffer[] = [];
   private queued = 0;
   private inFlight = 0;
@@ -184,7 +188,7 @@ export class FdWriter implements OutWriter {
     this.writing = false;
     this.inFlightBufs = [];
     this.inFlight = 0;
-    if (err && err.code !== 'EAGAIN') return this.fail(err);
+    if (err && err.code !== 'EAGAIN') return this.fail(err, bufs);
     if (err || written < total) {
       // Put back what did not leave, in order, ahead of anything queued meanwhile.
       const rest = unwritten(bufs, err ? 0 : written);
@@ -207,12 +211,13 @@ export class FdWriter implements OutWriter {
     this.settle();
   }
 
-  private fail(err: NodeJS.ErrnoException): void {
+  private fail(err: NodeJS.ErrnoException, failed: Buffer[]): void {
+    const lost = countDropped([...failed, ...this.queue], this.own);
     this.isBroken = true;
     this.queue = [];
     this.queued = 0;
     this.settle();
-    this.onBroken(err);
+    this.onBroken(err, lost);
   }
 
   /** Fires drain and idle notifications that the current queue size allows. */

@@ -41,7 +41,7 @@ export interface CloseOptions {
 
 /** Output that did not reach one target. */
 export interface Undelivered {
-  /** "stdout" or a log file's path. */
+  /** "stdout", "stderr" or a log file's path. */
   readonly target: string;
   /** Bytes as they would have been written (with prefixes on stdout). */
   readonly bytes: number;
@@ -83,7 +83,10 @@ export interface LogSinkOptions {
    * count. Default 1000 ms; 0 = only at EOF and flush().
    */
   readonly partialFlushMs?: number;
-  /** Where notices about lost output go ("stdout is gone", the close report); default 2. */
+  /**
+   * pidone's stderr: where program streams routed there (stderr_logfile=/dev/stderr) are
+   * printed, and notices about lost output ("stdout is gone", the close report); default 2.
+   */
   readonly errFd?: number;
 }
 

@@ -29,7 +29,7 @@ export class PipeWriter implements OutWriter {
   private readonly socket: Socket;
   private readonly hwm: number;
   private readonly onDrain: () => void;
-  private readonly onBroken: (err: NodeJS.ErrnoException) => void;
+  private readonly onBroken: (err: NodeJS.ErrnoException, lost: Dropped) => void;
   /** fd is pidone's own description, closed by abandon(); else it is left open. */
   private readonly owned: boolean;
   /** Waiting for the batch in flight; they leave together in the next writev. */
@@ -123,8 +123,10 @@ export class PipeWriter implements OutWriter {
 
   private fail(err: NodeJS.ErrnoException): void {
     if (this.isBroken) return;
+    // The reader is gone (EPIPE): nobody reads what the failed batch left in the pipe either.
+    const lost = countDropped([...this.batch, ...this.queue], this.own);
     this.stop();
-    this.onBroken(err);
+    this.onBroken(err, lost);
   }
 
   private stop(): void {

@@ -1,9 +1,10 @@
-// The sink's per-program state: padded/coloured prefixes, json bindings, tail rings and log
-// files. Adding or removing a program re-pads every prefix, because the
-// name column is as wide as the widest name.
+// The sink's per-program state: padded/coloured prefixes, json bindings, tail rings, where each
+// stream is printed and its log files (routes.ts decides). Adding or removing a program re-pads
+// every prefix, because the name column is as wide as the widest name.
 import type { ProgramSpec } from '../model/spec.ts';
 import { LogFile, type LogFileSpec, type Loss } from './log-file.ts';
-import { isOwnOutput } from './own-output.ts';
+import type { OwnFds, OwnStream } from './own-output.ts';
+import { PRINTED, routeOf } from './routes.ts';
 import { logRing, type RingBuffer } from './ring-buffer.ts';
 import { jsonBindings } from './json-lines.ts';
 import { ColorAssigner, makePrefixes, nameWidth, type PrefixPair, type StreamName } from './prefix.ts';
@@ -19,6 +20,7 @@ export type ProgramLogConfig = Pick<
   | 'stderr_logfile'
   | 'stderr_logfile_maxbytes'
   | 'stderr_logfile_backups'
+  | 'print'
 >;
 
 export interface ProgramOut {
@@ -26,6 +28,8 @@ export interface ProgramOut {
   prefixes: Record<StreamName, PrefixPair>;
   readonly jsonBindings: Record<StreamName, string>;
   readonly rings: Record<StreamName, RingBuffer>;
+  /** pidone's stream each program stream is printed on; null: not printed. */
+  print: Record<StreamName, OwnStream | null>;
   files: Partial<Record<StreamName, LogFile>>;
   /** The file specs the files were opened from, to see whether a reload changed them. */
   fileKey: string;
@@ -36,7 +40,7 @@ export interface ProgramsOptions {
   readonly tailBytes: number;
   readonly highWaterMark: number;
   /** pidone's own output fds: a log file that is one of them is not a separate file. */
-  readonly ownFds: readonly number[];
+  readonly ownFds: OwnFds;
   readonly onFileError: (message: string, level?: 'error' | 'warn') => void;
   readonly onFileDrained: (file: LogFile) => void;
 }
@@ -73,6 +77,7 @@ export class Programs {
           stdout: logRing(typeof program === 'string' ? undefined : program.stdout_logfile_maxbytes, this.opts.tailBytes),
           stderr: logRing(typeof program === 'string' ? undefined : program.stderr_logfile_maxbytes, this.opts.tailBytes),
         },
+        print: { stdout: PRINTED.print, stderr: PRINTED.print },
         files: {},
         fileKey: '[]',
       };
@@ -80,7 +85,7 @@ export class Programs {
       // Only a wider name moves the column (a full scan per add made 1,000 programs O(n²)).
       if (name.length > this.width) this.repad();
     }
-    if (typeof program !== 'string') this.setFiles(p, program);
+    if (typeof program !== 'string') this.setRoutes(p, program);
     return p;
   }
 
@@ -143,22 +148,18 @@ export class Programs {
     for (const p of this.byName.values()) p.prefixes = this.prefixesOf(p.name);
   }
 
-  private setFiles(p: ProgramOut, c: ProgramLogConfig): void {
-    const specs: Partial<Record<StreamName, LogFileSpec>> = {};
-    if (c.stdout_logfile !== null) {
-      specs.stdout = { path: c.stdout_logfile, maxbytes: c.stdout_logfile_maxbytes, backups: c.stdout_logfile_backups };
-    }
-    // With redirect_stderr the spawner gives stderr the stdout pipe: there is no stderr stream.
-    if (c.stderr_logfile !== null && !c.redirect_stderr) {
-      specs.stderr = { path: c.stderr_logfile, maxbytes: c.stderr_logfile_maxbytes, backups: c.stderr_logfile_backups };
-    }
-    const key = JSON.stringify([specs.stdout ?? null, specs.stderr ?? null]);
+  private setRoutes(p: ProgramOut, c: ProgramLogConfig): void {
+    const stdout = routeOf(c, 'stdout', this.opts.ownFds);
+    const stderr = routeOf(c, 'stderr', this.opts.ownFds);
+    p.print = { stdout: stdout.print, stderr: stderr.print };
+    const key = JSON.stringify([stdout.file, stderr.file]);
     if (key === p.fileKey) return;
     this.closeFiles(p);
     p.fileKey = key;
+    const specs: Record<StreamName, LogFileSpec | null> = { stdout: stdout.file, stderr: stderr.file };
     for (const stream of ['stdout', 'stderr'] as const) {
       const spec = specs[stream];
-      if (spec === undefined || isOwnOutput(spec.path, this.opts.ownFds)) continue;
+      if (spec === null) continue;
       const file: LogFile = new LogFile({
         ...spec,
         highWaterMark: this.opts.highWaterMark,

@@ -3,16 +3,17 @@
 // pipe to its end and writes it all out, then pidone's final line, so that line is last, all
 // within a deadline: a stdout nobody reads must not keep pidone alive past shutdown_timeout +
 // the kill grace + FINAL_FLUSH_MS. What misses the deadline is dropped and counted, and so is
-// what stdout lost to EPIPE and log files to ENOSPC; one line on stderr says how much and why,
-// before the final line.
+// what stdout (or stderr, for program streams printed there) lost to EPIPE and log files to
+// ENOSPC; one line on stderr says how much and why, before the final line.
 //
 // Time line of a deadline D: until D - 2s, deliver (backpressure holds, memory stays bounded);
 // then give up on every writer that still has output waiting, read the pipes to their end
 // only to count what is lost, until D - s; the last slice s is for the final line.
 // s = min(100 ms, D / 10).
 import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
-import type { OutWriter } from './fd-writer.ts';
+import type { Intake } from './intake.ts';
 import { FINAL_FLUSH_MS, type CloseOptions, type CloseReport, type EventLevel, type Undelivered } from './log-sink-api.ts';
+import type { Printer } from './printer.ts';
 import type { Programs } from './programs.ts';
 
 /** A monotonic clock in ms (not monoMs(): node:perf_hooks costs start-up time). */
@@ -22,16 +23,14 @@ export function monoMs(): number {
 
 /** What closeSink() needs of the sink (log-sink.ts). */
 export interface SinkInternals {
-  readonly out: OutWriter;
+  /** pidone's stdout: program lines and its own, the final line last. */
+  readonly out: Printer;
   readonly programs: Programs;
+  readonly intake: Intake;
   readonly errFd: number;
-  /** What stdout did not get, and why. */
-  readonly dropped: { readonly bytes: number; readonly lines: number; readonly ownLines: number };
-  readonly dropReason: string;
-  pipesEnded(): Promise<void>;
-  resumeAll(): void;
-  detachAll(): number;
-  abandonOut(reason: string): void;
+  /** out, and stderr when program streams are printed there. */
+  printers(): Printer[];
+  abandon(p: Printer, reason: string): void;
   event(level: EventLevel, message: string, fields?: Record<string, unknown>): void;
   formatOwn(level: EventLevel, message: string, fields?: Record<string, unknown>): Buffer;
 }
@@ -42,15 +41,15 @@ export async function closeSink(s: SinkInternals, opts: CloseOptions): Promise<C
   const slice = Math.min(100, deadlineMs / 10);
   const late = `not written within the ${deadlineMs} ms final flush deadline`;
 
-  let delivered = await settledBy(s.pipesEnded(), end - 2 * slice);
-  delivered &&= await settledBy(Promise.all([s.out.flush(), s.programs.flush()]), end - 2 * slice);
+  let delivered = await settledBy(s.intake.pipesEnded(), end - 2 * slice);
+  delivered &&= await settledBy(Promise.all([...s.printers().map((p) => p.flush()), s.programs.flush()]), end - 2 * slice);
   let openStreams = 0;
   if (!delivered) {
-    if (s.out.pending > 0) s.abandonOut(`${late} (stdout is not being read fast enough)`);
+    for (const p of s.printers()) if (p.pending > 0) s.abandon(p, `${late} (${p.target} is not being read fast enough)`);
     s.programs.abandonSlow(late);
-    s.resumeAll();
-    await settledBy(s.pipesEnded(), end - slice);
-    openStreams = s.detachAll();
+    s.intake.resumeAll();
+    await settledBy(s.intake.pipesEnded(), end - slice);
+    openStreams = s.intake.detachAll();
   }
 
   const before = undelivered(s);
@@ -59,7 +58,7 @@ export async function closeSink(s: SinkInternals, opts: CloseOptions): Promise<C
   if (last !== undefined && !s.out.broken) {
     s.event(last.level, last.message, last.fields);
     if (!(await settledBy(s.out.flush(), end))) {
-      s.abandonOut(`${late} (stdout is not being read)`);
+      s.abandon(s.out, `${late} (stdout is not being read)`);
       writeNotice(s.errFd, describe(undelivered(s).filter((u) => u.target === 'stdout'), 0));
       writeNotice(s.errFd, s.formatOwn(last.level, last.message, last.fields));
     }
@@ -72,8 +71,10 @@ export async function closeSink(s: SinkInternals, opts: CloseOptions): Promise<C
 
 function undelivered(s: SinkInternals): Undelivered[] {
   const out: Undelivered[] = [];
-  const d = s.dropped;
-  if (d.bytes > 0) out.push({ target: 'stdout', bytes: d.bytes, lines: d.lines, ownLines: d.ownLines, reason: s.dropReason });
+  for (const p of s.printers()) {
+    const d = p.dropped;
+    if (d.bytes > 0) out.push({ target: p.target, bytes: d.bytes, lines: d.lines, ownLines: d.ownLines, reason: p.reason });
+  }
   for (const { path, loss } of s.programs.losses()) out.push({ target: path, bytes: loss.bytes, lines: loss.lines, ownLines: 0, reason: loss.reason });
   return out;
 }

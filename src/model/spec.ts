@@ -101,6 +101,13 @@ export interface ProgramSpec {
   readonly stderr_logfile: string | null;
   readonly stderr_logfile_maxbytes: number;
   readonly stderr_logfile_backups: number;
+  /**
+   * Whether each stream's lines are printed on pidone's stdout (prefixed), besides its log file.
+   * A log file that names pidone's stdout or stderr (/dev/stdout, /dev/stderr...) is printed
+   * there whatever this says. Absent: both printed (YAML's default; `print: false`). INI: only
+   * AUTO streams, since supervisord writes a program's output to its log file alone.
+   */
+  readonly print?: { readonly stdout: boolean; readonly stderr: boolean };
   readonly serverurl: string | null;
 
   // pidone extensions (YAML keys; the same names in INI)

@@ -22,6 +22,9 @@ export interface Server {
   readonly conf: string;
   readonly socket: string;
   readonly output: () => string;
+  /** Its stdout and stderr apart (what `docker logs` keeps apart). */
+  readonly stdout: () => string;
+  readonly stderr: () => string;
   /** How the server process ended (supervisord, or pidone's PID 1). */
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
   stop(): Promise<void>;
@@ -41,20 +44,36 @@ async function waitFor(path: string, what: () => string, ms = 10_000): Promise<v
   }
 }
 
-/** Starts `supervisord -n` on conf text (the socket file is SOCKET_NAME in the dir). */
-export async function startSupervisord(conf: string, socketName = 'supervisor.sock'): Promise<Server> {
+/**
+ * Starts `supervisord -n` on conf text (the socket file is SOCKET_NAME in the dir). Node gives a
+ * child sockets for stdout and stderr, where supervisord cannot open /dev/stdout (ENXIO); with
+ * `pipes` they are real pipes, as a container runtime gives it, through a `cat` each.
+ */
+export async function startSupervisord(conf: string, socketName = 'supervisor.sock', pipes = false): Promise<Server> {
   const dir = tempDir('pidone-diff-sd-');
   const file = join(dir, 'supervisord.conf');
   writeFileSync(file, conf);
-  const proc = spawn(SUPERVISORD, ['-n', '-c', file], { env: BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  const argv = pipes
+    ? ['/bin/bash', '-c', 'exec "$@" > >(exec cat) 2> >(exec cat >&2)', 'supervisord', SUPERVISORD, '-n', '-c', file]
+    : [SUPERVISORD, '-n', '-c', file];
+  const proc = spawn(argv[0]!, argv.slice(1), { env: BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })));
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d) => {
+    out += d;
+    stdout += d;
+  });
+  proc.stderr.on('data', (d) => {
+    out += d;
+    stderr += d;
+  });
+  // With pipes, the cats may still be copying when supervisord exits: done once they closed too.
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => proc.on(pipes ? 'close' : 'exit', (code, signal) => r({ code, signal })));
   const socket = join(dir, socketName);
   await waitFor(socket, () => out);
   return {
-    dir, conf: file, socket, output: () => out, exited,
+    dir, conf: file, socket, output: () => out, stdout: () => stdout, stderr: () => stderr, exited,
     stop: async () => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
       await exited;
@@ -82,6 +101,7 @@ export async function startPidone(conf: string, socketName = 'supervisor.sock'):
   await waitFor(socket, () => `${run.stdout.join('\n')}\n${run.stderr()}`);
   return {
     dir, conf: file, socket, run, output: () => `${run.stdout.join('\n')}\n${run.stderr()}`, exited: run.exited,
+    stdout: () => run.stdout.map((l) => `${l}\n`).join(''), stderr: run.stderr,
     stop: async () => {
       if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGKILL');
       await run.exited;
