@@ -50,28 +50,21 @@ extern char **environ;
     }                                                                     \
   } while (0)
 
+// The errno codes callers tell apart, named as Node names them (err.code).
+static const struct { unsigned char err; char name[13]; } errno_names[] = {
+  { ENOENT, "ENOENT" }, { EACCES, "EACCES" }, { EPERM, "EPERM" }, { ENOTDIR, "ENOTDIR" },
+  { ENOEXEC, "ENOEXEC" }, { E2BIG, "E2BIG" }, { ENOMEM, "ENOMEM" }, { EAGAIN, "EAGAIN" },
+  { EINVAL, "EINVAL" }, { ECHILD, "ECHILD" }, { ESRCH, "ESRCH" }, { EISDIR, "EISDIR" },
+  { ELOOP, "ELOOP" }, { ENAMETOOLONG, "ENAMETOOLONG" }, { ETXTBSY, "ETXTBSY" }, { EMFILE, "EMFILE" },
+};
+
 static napi_value throw_errno(napi_env env, int err, const char *syscall) {
   char msg[256];
   snprintf(msg, sizeof msg, "%s: %s", syscall, strerror(err));
   napi_value code, message, error;
   const char *name = "EUNKNOWN";
-  switch (err) {
-    case ENOENT: name = "ENOENT"; break;
-    case EACCES: name = "EACCES"; break;
-    case EPERM: name = "EPERM"; break;
-    case ENOTDIR: name = "ENOTDIR"; break;
-    case ENOEXEC: name = "ENOEXEC"; break;
-    case E2BIG: name = "E2BIG"; break;
-    case ENOMEM: name = "ENOMEM"; break;
-    case EAGAIN: name = "EAGAIN"; break;
-    case EINVAL: name = "EINVAL"; break;
-    case ECHILD: name = "ECHILD"; break;
-    case ESRCH: name = "ESRCH"; break;
-    case EISDIR: name = "EISDIR"; break;
-    case ELOOP: name = "ELOOP"; break;
-    case ENAMETOOLONG: name = "ENAMETOOLONG"; break;
-    case ETXTBSY: name = "ETXTBSY"; break;
-    case EMFILE: name = "EMFILE"; break;
+  for (size_t i = 0; i < sizeof errno_names / sizeof errno_names[0]; i++) {
+    if (errno_names[i].err == err) name = errno_names[i].name;
   }
   napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code);
   napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
@@ -578,6 +571,32 @@ static napi_value ProcTable(napi_env env, napi_callback_info info) {
   return ta;
 }
 
+// kill(target, signo) -> 0 or the errno (ESRCH: no such process or group), never a throw:
+// process.kill builds an exception for every ESRCH, and a stop asks "is the group empty?" a
+// lot. 0 and -1 (pidone's own group, everything) are refused with EINVAL.
+static napi_value Kill(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2], out;
+  int32_t target = 0, signo = -1;
+  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (argc >= 2) {
+    napi_get_value_int32(env, args[0], &target);
+    napi_get_value_int32(env, args[1], &signo);
+  }
+  int err = target == 0 || target == -1 || signo < 0 ? EINVAL : kill(target, signo) == 0 ? 0 : errno;
+  napi_create_int32(env, err, &out);
+  return out;
+}
+
+// exit(code): _exit at once, without Node's teardown (main.ts says when that is safe).
+static napi_value Exit(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  int32_t code = 1;
+  if (napi_get_cb_info(env, info, &argc, &arg, NULL, NULL) == napi_ok && argc >= 1) napi_get_value_int32(env, arg, &code);
+  _exit(code);
+}
+
 static napi_value SetSubreaper(napi_env env, napi_callback_info info) {
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return throw_errno(env, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
   napi_value t;
@@ -857,43 +876,52 @@ static napi_value Rlimit(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+// The rlimit resource numbers differ on a few architectures: take them from the headers.
+static const struct { char name[15]; unsigned char value; } rlimit_names[] = {
+  { "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_CORE", RLIMIT_CORE },
+  { "RLIMIT_STACK", RLIMIT_STACK }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_CPU", RLIMIT_CPU }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+};
+
+static void set_int(napi_env env, napi_value obj, const char *name, int value) {
+  napi_value v;
+  napi_create_int32(env, value, &v);
+  napi_set_named_property(env, obj, name, v);
+}
+
 static napi_value Constants(napi_env env) {
-  napi_value obj, v;
+  napi_value obj;
   napi_create_object(env, &obj);
-  // The rlimit resource numbers differ on a few architectures: take them from the headers.
-  const struct { const char *name; int value; } rl[] = {
-    { "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_CORE", RLIMIT_CORE },
-    { "RLIMIT_STACK", RLIMIT_STACK }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_AS", RLIMIT_AS },
-    { "RLIMIT_CPU", RLIMIT_CPU }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
-    { "PAGESIZE", (int)sysconf(_SC_PAGESIZE) }, { "CLK_TCK", (int)sysconf(_SC_CLK_TCK) },
-  };
-  for (size_t i = 0; i < sizeof rl / sizeof rl[0]; i++) {
-    napi_create_int32(env, rl[i].value, &v);
-    napi_set_named_property(env, obj, rl[i].name, v);
-  }
-  napi_create_int32(env, SIGRTMIN, &v);
-  napi_set_named_property(env, obj, "SIGRTMIN", v);
-  napi_create_int32(env, SIGRTMAX, &v);
-  napi_set_named_property(env, obj, "SIGRTMAX", v);
+  for (size_t i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0]; i++) set_int(env, obj, rlimit_names[i].name, rlimit_names[i].value);
+  set_int(env, obj, "PAGESIZE", (int)sysconf(_SC_PAGESIZE));
+  set_int(env, obj, "CLK_TCK", (int)sysconf(_SC_CLK_TCK));
+  set_int(env, obj, "SIGRTMIN", SIGRTMIN);
+  set_int(env, obj, "SIGRTMAX", SIGRTMAX);
   return obj;
 }
 
+// The exports, defined one by one from a table (a descriptor array spelled out costs a
+// kilobyte of code): functions read-only and not enumerable, `constants` enumerable.
+static const struct { char name[21]; napi_callback fn; } exported[] = {
+  { "spawn", Spawn }, { "reap", Reap }, { "procTable", ProcTable }, { "hasChildren", HasChildren },
+  { "kill", Kill }, { "exit", Exit }, { "setChildSubreaper", SetSubreaper }, { "pipe", Pipe }, { "watchSignals", WatchSignals },
+  { "watchSentFaults", WatchSentFaults }, { "setParentDeathSignal", SetParentDeathSignal },
+  { "notifySocket", NotifySocket }, { "rlimit", Rlimit },
+};
+
 static napi_value Init(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = {
-    { "spawn", NULL, Spawn, NULL, NULL, NULL, napi_default, NULL },
-    { "reap", NULL, Reap, NULL, NULL, NULL, napi_default, NULL },
-    { "procTable", NULL, ProcTable, NULL, NULL, NULL, napi_default, NULL },
-    { "hasChildren", NULL, HasChildren, NULL, NULL, NULL, napi_default, NULL },
-    { "setChildSubreaper", NULL, SetSubreaper, NULL, NULL, NULL, napi_default, NULL },
-    { "pipe", NULL, Pipe, NULL, NULL, NULL, napi_default, NULL },
-    { "watchSignals", NULL, WatchSignals, NULL, NULL, NULL, napi_default, NULL },
-    { "watchSentFaults", NULL, WatchSentFaults, NULL, NULL, NULL, napi_default, NULL },
-    { "setParentDeathSignal", NULL, SetParentDeathSignal, NULL, NULL, NULL, napi_default, NULL },
-    { "notifySocket", NULL, NotifySocket, NULL, NULL, NULL, napi_default, NULL },
-    { "rlimit", NULL, Rlimit, NULL, NULL, NULL, napi_default, NULL },
-    { "constants", NULL, NULL, NULL, NULL, Constants(env), napi_enumerable, NULL },
-  };
-  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  napi_property_descriptor d;
+  memset(&d, 0, sizeof d);
+  for (size_t i = 0; i < sizeof exported / sizeof exported[0]; i++) {
+    d.utf8name = exported[i].name;
+    d.method = exported[i].fn;
+    napi_define_properties(env, exports, 1, &d);
+  }
+  d.utf8name = "constants";
+  d.method = NULL;
+  d.value = Constants(env);
+  d.attributes = napi_enumerable;
+  napi_define_properties(env, exports, 1, &d);
   return exports;
 }
 

@@ -42,6 +42,10 @@ export interface Addon {
   procTable(): Int32Array;
   /** Whether pidone has any child, alive or not yet reaped (false: nothing is left below it). */
   hasChildren(): boolean;
+  /** kill(2): 0, or the errno (ESRCH: no such process or group); never throws. 0 and -1 as targets: EINVAL. */
+  kill(target: number, signal: number): number;
+  /** _exit(2): ends pidone now, without Node's teardown (no 'exit' listeners, nothing flushed). */
+  exit(code: number): never;
   setChildSubreaper(): boolean;
   /** [readFd, writeFd], both close-on-exec. */
   pipe(): [number, number];

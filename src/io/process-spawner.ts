@@ -5,6 +5,7 @@
 // supervisord's spawn errors; signals keep the core's contract (core/ports.ts): never a throw,
 // `gone` for a process that was reaped, never a signal to a pid or group that may be reused.
 import { closeSync, openSync } from 'node:fs';
+import { constants } from 'node:os';
 import { Socket } from 'node:net';
 import type { ChildEvents, ChildHandle, ExitStatus, KillOutcome, SpawnOutcome, Spawner } from '../core/ports.ts';
 import type { SpawnError, SpawnErrorKind } from '../core/spawn-error.ts';
@@ -95,26 +96,34 @@ function notRunnable(file: string, path: string | undefined): SpawnError | null 
   return failure('not_executable', what, found.code);
 }
 
-/** Sends a signal; ESRCH means the target is gone, anything else is a failure to report. */
-function send(target: number, signal: string): KillOutcome {
-  try {
-    process.kill(target, signalNumber(signal) ?? signal);
+const errnos = constants.errno as Readonly<Record<string, number>>;
+const { ESRCH, EPERM } = errnos;
+const errnoNames = new Map(Object.entries(errnos).map(([name, n]) => [n, name]));
+
+/**
+ * Sends a signal; ESRCH means the target is gone, anything else is a failure to report. Through
+ * the addon, which answers an errno: process.kill builds an exception for each ESRCH.
+ */
+function send(addon: Addon, target: number, signal: string): KillOutcome {
+  const signo = signalNumber(signal);
+  if (signo === undefined) {
+    try {
+      process.kill(target, signal);
+    } catch (err) {
+      return { kind: 'failed', error: `couldn't send SIG${signal} to ${target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    }
     return { kind: 'sent' };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ESRCH') return { kind: 'gone' };
-    return { kind: 'failed', error: `couldn't send SIG${signal} to ${target}: ${code ?? (err as Error).message}` };
   }
+  const err = addon.kill(target, signo);
+  if (err === 0) return { kind: 'sent' };
+  if (err === ESRCH) return { kind: 'gone' };
+  return { kind: 'failed', error: `couldn't send SIG${signal} to ${target}: ${errnoNames.get(err) ?? err}` };
 }
 
 /** Some process of group pgid is still alive (or a zombie not yet reaped: it still counts). */
-export function groupExists(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function groupExists(addon: Addon, pgid: number): boolean {
+  const err = addon.kill(-pgid, 0);
+  return err === 0 || err === EPERM;
 }
 
 export class ProcessSpawner implements Spawner {
@@ -242,12 +251,12 @@ export class ProcessSpawner implements Spawner {
 
   /** Wires a running child: output to the sink, stdin and a listener's protocol to the observer, exit and group end to the core. */
   #watch(spec: ProgramSpec, pid: number, outRead: number, errRead: number, inWrite: number, events: ChildEvents, cg: ProgramCgroup | null): ChildHandle {
-    const { reaper, sink, stdio } = this.#d;
+    const { addon, reaper, sink, stdio } = this.#d;
     const stdin = inWrite >= 0 ? new StdinPipe(inWrite) : null;
     const cgroups = this.#d.cgroups ?? null;
     // With a cgroup of its own, the program's tree is the cgroup: setsid escapees belong to it
     // (its stop waits for them, and its signals and SIGKILL reach them).
-    const treeAlive = (): boolean => groupExists(pid) || (cg !== null && cgroups!.populated(cg));
+    const treeAlive = (): boolean => groupExists(addon, pid) || (cg !== null && cgroups!.populated(cg));
     // alive -> reaped (main gone, maybe its group left) -> gone (group empty too).
     let phase: 'alive' | 'reaped' | 'gone' = 'alive';
     let open = 0;
@@ -302,11 +311,11 @@ export class ProcessSpawner implements Spawner {
       kill(signal: string, group: boolean): KillOutcome {
         // Once reaped, the pid may belong to someone else; once the group is empty, so may the group id.
         if (phase === 'gone' || (phase === 'reaped' && !group)) return { kind: 'gone' };
-        if (!group || cg === null) return send(group ? -pid : pid, signal);
-        const out = send(-pid, signal);
+        if (!group || cg === null) return send(addon, group ? -pid : pid, signal);
+        const out = send(addon, -pid, signal);
         const escapees = cgroups!.outside(cg, pid);
         if (signal === 'KILL' && cgroups!.kill(cg)) return { kind: 'sent' };
-        for (const p of escapees) send(p, signal);
+        for (const p of escapees) send(addon, p, signal);
         return out.kind === 'gone' && escapees.length > 0 ? { kind: 'sent' } : out;
       },
     };
@@ -335,7 +344,7 @@ export function probeCommandRunner(deps: Pick<ProcessSpawnerDeps, 'addon' | 'rea
         closeSync(devNull);
       }
       const timer = setTimeout(() => {
-        send(-pid, 'KILL');
+        send(deps.addon, -pid, 'KILL');
         resolve(null);
       }, timeoutMs);
       deps.reaper.watch(pid, (status) => {
