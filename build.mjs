@@ -9,7 +9,7 @@
 // require()s only when it first imports ./lazy.ts: single mode never reads it. dist/ stays one
 // folder to copy (pidone.js, supervisor.js, pidone.node, package.json), no node_modules.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const common = {
@@ -53,20 +53,37 @@ const pinoSlim = {
   },
 };
 
+// Every file of dist/ is written beside its place and renamed over it: a pidone running from
+// dist/ during a rebuild keeps the files it has open (the addon is mapped into it: overwritten
+// in place, it crashed), and one that loads supervisor.js later never reads half a file.
+const replace = (path, write) => {
+  const temp = `${path}.${process.pid}.tmp`;
+  write(temp);
+  renameSync(temp, path);
+};
+const emit = (result) => {
+  for (const f of result.outputFiles) {
+    replace(f.path, (temp) => {
+      writeFileSync(temp, f.contents);
+      if (f.path.endsWith('pidone.js')) chmodSync(temp, 0o755);
+    });
+  }
+};
+
 mkdirSync('dist', { recursive: true });
-await build({
+emit(await build({
   ...common,
   entryPoints: ['src/main.ts'],
   outfile: 'dist/pidone.js',
   banner: { js: '#!/usr/bin/env node' },
   plugins: [lazyBeside],
-});
+  write: false,
+}));
 // yaml's ES module build lets esbuild drop what pidone never calls (stringify and friends).
-await build({ ...common, entryPoints: ['src/lazy.ts'], outfile: `dist/${LAZY_FILE}`, alias: { yaml: './node_modules/yaml/browser/dist/index.js' }, plugins: [pinoSlim] });
-chmodSync('dist/pidone.js', 0o755);
+emit(await build({ ...common, entryPoints: ['src/lazy.ts'], outfile: `dist/${LAZY_FILE}`, alias: { yaml: './node_modules/yaml/browser/dist/index.js' }, plugins: [pinoSlim], write: false }));
 // The repository's package.json says "type": "module"; dist/ must load as CommonJS wherever
 // it is copied, so it carries its own.
-writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+replace('dist/package.json', (temp) => writeFileSync(temp, '{ "type": "commonjs" }\n'));
 const addon = 'native/build/Release/pidone.node';
-if (existsSync(addon)) copyFileSync(addon, 'dist/pidone.node');
+if (existsSync(addon)) replace('dist/pidone.node', (temp) => copyFileSync(addon, temp));
 else console.warn(`build: ${addon} is missing (run npm install); dist/ will run without orphan reaping`);

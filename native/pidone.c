@@ -36,6 +36,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -48,28 +50,21 @@
     }                                                                     \
   } while (0)
 
+// The errno codes callers tell apart, named as Node names them (err.code).
+static const struct { unsigned char err; char name[13]; } errno_names[] = {
+  { ENOENT, "ENOENT" }, { EACCES, "EACCES" }, { EPERM, "EPERM" }, { ENOTDIR, "ENOTDIR" },
+  { ENOEXEC, "ENOEXEC" }, { E2BIG, "E2BIG" }, { ENOMEM, "ENOMEM" }, { EAGAIN, "EAGAIN" },
+  { EINVAL, "EINVAL" }, { ECHILD, "ECHILD" }, { ESRCH, "ESRCH" }, { EISDIR, "EISDIR" },
+  { ELOOP, "ELOOP" }, { ENAMETOOLONG, "ENAMETOOLONG" }, { ETXTBSY, "ETXTBSY" }, { EMFILE, "EMFILE" },
+};
+
 static napi_value throw_errno(napi_env env, int err, const char *syscall) {
   char msg[256];
   snprintf(msg, sizeof msg, "%s: %s", syscall, strerror(err));
   napi_value code, message, error;
   const char *name = "EUNKNOWN";
-  switch (err) {
-    case ENOENT: name = "ENOENT"; break;
-    case EACCES: name = "EACCES"; break;
-    case EPERM: name = "EPERM"; break;
-    case ENOTDIR: name = "ENOTDIR"; break;
-    case ENOEXEC: name = "ENOEXEC"; break;
-    case E2BIG: name = "E2BIG"; break;
-    case ENOMEM: name = "ENOMEM"; break;
-    case EAGAIN: name = "EAGAIN"; break;
-    case EINVAL: name = "EINVAL"; break;
-    case ECHILD: name = "ECHILD"; break;
-    case ESRCH: name = "ESRCH"; break;
-    case EISDIR: name = "EISDIR"; break;
-    case ELOOP: name = "ELOOP"; break;
-    case ENAMETOOLONG: name = "ENAMETOOLONG"; break;
-    case ETXTBSY: name = "ETXTBSY"; break;
-    case EMFILE: name = "EMFILE"; break;
+  for (size_t i = 0; i < sizeof errno_names / sizeof errno_names[0]; i++) {
+    if (errno_names[i].err == err) name = errno_names[i].name;
   }
   napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code);
   napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
@@ -115,29 +110,19 @@ static void free_string_array(char **a) {
   free(a);
 }
 
-static int get_int_prop(napi_env env, napi_value obj, const char *key, int fallback) {
-  bool has = false;
-  napi_has_named_property(env, obj, key, &has);
-  if (!has) return fallback;
+// obj[key], or NULL when it is undefined or null (a missing key reads as undefined).
+static napi_value get_prop(napi_env env, napi_value obj, const char *key) {
   napi_value v;
   napi_valuetype t;
-  napi_get_named_property(env, obj, key, &v);
-  napi_typeof(env, v, &t);
-  if (t != napi_number) return fallback;
-  int32_t out = fallback;
-  napi_get_value_int32(env, v, &out);
-  return out;
+  if (napi_get_named_property(env, obj, key, &v) != napi_ok || napi_typeof(env, v, &t) != napi_ok) return NULL;
+  return (t == napi_undefined || t == napi_null) ? NULL : v;
 }
 
-static napi_value get_prop(napi_env env, napi_value obj, const char *key) {
-  bool has = false;
-  napi_has_named_property(env, obj, key, &has);
-  if (!has) return NULL;
-  napi_value v;
-  napi_valuetype t;
-  napi_get_named_property(env, obj, key, &v);
-  napi_typeof(env, v, &t);
-  return (t == napi_undefined || t == napi_null) ? NULL : v;
+static int get_int_prop(napi_env env, napi_value obj, const char *key, int fallback) {
+  napi_value v = get_prop(env, obj, key);
+  int32_t out = fallback;
+  if (v && napi_get_value_int32(env, v, &out) != napi_ok) return fallback;  // not a number
+  return out;
 }
 
 // ---- spawn --------------------------------------------------------------------------------
@@ -166,6 +151,8 @@ struct resources {
 // memory (CLONE_VM) and writes its failure, if any, into `stage`/`err` before _exit.
 struct spawn_ctx {
   const char *file;
+  const char *search;  // a PATH to search for file (no slash in it), as execvp does; NULL: none
+  char path[4096];     // search's candidates are built here (the child may not malloc)
   char **argv;  // two spare leading slots for the /bin/sh fallback
   char **envp;
   const char *cwd;
@@ -217,6 +204,17 @@ static int apply_resources(struct resources *r) {
   return 0;
 }
 
+// execve, and for a script without #! /bin/sh, as execvp does. Returns only on failure.
+static void exec_file(struct spawn_ctx *c, const char *file) {
+  execve(file, c->argv + 2, c->envp);
+  if (errno == ENOEXEC) {
+    c->argv[0] = "/bin/sh";
+    c->argv[1] = (char *)file;
+    execve("/bin/sh", c->argv, c->envp);
+    errno = ENOEXEC;
+  }
+}
+
 // Runs in the child, on its own stack, in the parent's memory, while the parent sleeps
 // (CLONE_VFORK) until exec or _exit. Only async-signal-safe calls; user and groups through raw
 // syscalls, because glibc's setuid/setgid/setgroups would signal the parent's other threads to
@@ -255,13 +253,31 @@ static int child_main(void *arg) {
   sigset_t empty;
   sigemptyset(&empty);
   sigprocmask(SIG_SETMASK, &empty, NULL);
-  execve(c->file, c->argv + 2, c->envp);
-  if (errno == ENOEXEC) {  // a script without #!: run it with /bin/sh, as execvp does
-    c->argv[0] = "/bin/sh";
-    c->argv[1] = (char *)c->file;
-    execve("/bin/sh", c->argv, c->envp);
-    errno = ENOEXEC;
+  if (c->search == NULL || strchr(c->file, '/') != NULL) {
+    exec_file(c, c->file);
+    return child_fail(c, STAGE_EXEC);
   }
+  // execvp's search: the first entry that runs wins; EACCES anywhere beats "not found", and
+  // any other error ends the search. An empty entry is the current directory.
+  bool denied = false;
+  size_t flen = strlen(c->file);
+  for (const char *p = c->search; flen > 0; ) {
+    const char *end = strchr(p, ':');
+    size_t dlen = end ? (size_t)(end - p) : strlen(p);
+    const char *dir = dlen ? p : ".";
+    if (!dlen) dlen = 1;
+    if (dlen + flen + 2 <= sizeof c->path) {
+      memcpy(c->path, dir, dlen);
+      c->path[dlen] = '/';
+      memcpy(c->path + dlen + 1, c->file, flen + 1);
+      exec_file(c, c->path);
+      if (errno == EACCES) denied = true;
+      else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE && errno != ELOOP && errno != ENAMETOOLONG && errno != ENODEV) return child_fail(c, STAGE_EXEC);
+    }
+    if (!end) break;
+    p = end + 1;
+  }
+  errno = denied ? EACCES : ENOENT;
   return child_fail(c, STAGE_EXEC);
 }
 
@@ -299,7 +315,7 @@ static bool read_resources(napi_env env, napi_value opts, struct resources *r) {
 
 #define CHILD_STACK (64 * 1024)
 
-// spawn({ file, argv, envp, cwd?, umask?, uid?, gid?, groups?, pgroup: 0 none | 1 own group |
+// spawn({ file, argv, envp?, cwd?, umask?, uid?, gid?, groups?, pgroup: 0 none | 1 own group |
 //         2 new session, foreground: bool, stdio: [fd0, fd1, fd2] (-1 = inherit) }) -> pid
 //
 // clone(CLONE_VM | CLONE_VFORK), as glibc's posix_spawn does, not fork(): fork copies the page
@@ -314,7 +330,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
   struct spawn_ctx *c = calloc(1, sizeof *c);
   char *stack = malloc(CHILD_STACK);
   napi_value result = NULL;
-  char *file = NULL, *cwd = NULL;
+  char *file = NULL, *cwd = NULL, *search = NULL;
   char **argv = NULL, **envp = NULL;
   if (!c || !stack) { napi_throw_error(env, NULL, "spawn: out of memory"); goto done; }
 
@@ -323,6 +339,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
   argv = (v = get_prop(env, opts, "argv")) ? get_string_array(env, v, 2) : NULL;
   envp = (v = get_prop(env, opts, "envp")) ? get_string_array(env, v, 0) : NULL;
   cwd = (v = get_prop(env, opts, "cwd")) ? get_string(env, v) : NULL;
+  search = (v = get_prop(env, opts, "search")) ? get_string(env, v) : NULL;
   c->mask = get_int_prop(env, opts, "umask", -1);
   c->uid = get_int_prop(env, opts, "uid", -1);
   c->gid = get_int_prop(env, opts, "gid", -1);
@@ -354,13 +371,14 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     }
   }
   if (!read_resources(env, opts, &c->res)) goto done;
-  if (!file || !argv || !argv[2] || !envp) {
-    napi_throw_type_error(env, NULL, "spawn: file, argv (non-empty) and envp are required");
+  if (!file || !argv || !argv[2]) {
+    napi_throw_type_error(env, NULL, "spawn: file and argv (non-empty) are required");
     goto done;
   }
   c->file = file;
+  c->search = search;
   c->argv = argv;
-  c->envp = envp;
+  c->envp = envp ? envp : environ;  // no envp: pidone's own environment, unchanged
   c->cwd = cwd;
 
   // Block everything across clone so no handler of ours runs in the child before it resets
@@ -393,6 +411,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
 done:
   free(file);
   free(cwd);
+  free(search);
   free_string_array(envp);
   if (argv) {
     argv[0] = argv[1] = NULL;  // the sh fallback slots are not ours to free
@@ -505,6 +524,17 @@ static napi_value Reap(napi_env env, napi_callback_info info) {
   return ta;
 }
 
+// hasChildren() -> whether pidone has any child at all, alive or not yet reaped. Without one,
+// nothing can be left below it, and the one question saves reading all of /proc.
+static napi_value HasChildren(napi_env env, napi_callback_info info) {
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  int r = waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL);
+  napi_value out;
+  napi_get_boolean(env, !(r != 0 && errno == ECHILD), &out);
+  return out;
+}
+
 // procTable() -> Int32Array of [pid, ppid, state char code]* for every process we can see.
 static napi_value ProcTable(napi_env env, napi_callback_info info) {
   size_t cap = 384, len = 0;
@@ -539,6 +569,32 @@ static napi_value ProcTable(napi_env env, napi_callback_info info) {
   free(out);
   napi_create_typedarray(env, napi_int32_array, len, ab, 0, &ta);
   return ta;
+}
+
+// kill(target, signo) -> 0 or the errno (ESRCH: no such process or group), never a throw:
+// process.kill builds an exception for every ESRCH, and a stop asks "is the group empty?" a
+// lot. 0 and -1 (pidone's own group, everything) are refused with EINVAL.
+static napi_value Kill(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2], out;
+  int32_t target = 0, signo = -1;
+  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (argc >= 2) {
+    napi_get_value_int32(env, args[0], &target);
+    napi_get_value_int32(env, args[1], &signo);
+  }
+  int err = target == 0 || target == -1 || signo < 0 ? EINVAL : kill(target, signo) == 0 ? 0 : errno;
+  napi_create_int32(env, err, &out);
+  return out;
+}
+
+// exit(code): _exit at once, without Node's teardown (main.ts says when that is safe).
+static napi_value Exit(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  int32_t code = 1;
+  if (napi_get_cb_info(env, info, &argc, &arg, NULL, NULL) == napi_ok && argc >= 1) napi_get_value_int32(env, arg, &code);
+  _exit(code);
 }
 
 static napi_value SetSubreaper(napi_env env, napi_callback_info info) {
@@ -820,42 +876,52 @@ static napi_value Rlimit(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+// The rlimit resource numbers differ on a few architectures: take them from the headers.
+static const struct { char name[15]; unsigned char value; } rlimit_names[] = {
+  { "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_CORE", RLIMIT_CORE },
+  { "RLIMIT_STACK", RLIMIT_STACK }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_CPU", RLIMIT_CPU }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+};
+
+static void set_int(napi_env env, napi_value obj, const char *name, int value) {
+  napi_value v;
+  napi_create_int32(env, value, &v);
+  napi_set_named_property(env, obj, name, v);
+}
+
 static napi_value Constants(napi_env env) {
-  napi_value obj, v;
+  napi_value obj;
   napi_create_object(env, &obj);
-  // The rlimit resource numbers differ on a few architectures: take them from the headers.
-  const struct { const char *name; int value; } rl[] = {
-    { "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_CORE", RLIMIT_CORE },
-    { "RLIMIT_STACK", RLIMIT_STACK }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_AS", RLIMIT_AS },
-    { "RLIMIT_CPU", RLIMIT_CPU }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
-    { "PAGESIZE", (int)sysconf(_SC_PAGESIZE) }, { "CLK_TCK", (int)sysconf(_SC_CLK_TCK) },
-  };
-  for (size_t i = 0; i < sizeof rl / sizeof rl[0]; i++) {
-    napi_create_int32(env, rl[i].value, &v);
-    napi_set_named_property(env, obj, rl[i].name, v);
-  }
-  napi_create_int32(env, SIGRTMIN, &v);
-  napi_set_named_property(env, obj, "SIGRTMIN", v);
-  napi_create_int32(env, SIGRTMAX, &v);
-  napi_set_named_property(env, obj, "SIGRTMAX", v);
+  for (size_t i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0]; i++) set_int(env, obj, rlimit_names[i].name, rlimit_names[i].value);
+  set_int(env, obj, "PAGESIZE", (int)sysconf(_SC_PAGESIZE));
+  set_int(env, obj, "CLK_TCK", (int)sysconf(_SC_CLK_TCK));
+  set_int(env, obj, "SIGRTMIN", SIGRTMIN);
+  set_int(env, obj, "SIGRTMAX", SIGRTMAX);
   return obj;
 }
 
+// The exports, defined one by one from a table (a descriptor array spelled out costs a
+// kilobyte of code): functions read-only and not enumerable, `constants` enumerable.
+static const struct { char name[21]; napi_callback fn; } exported[] = {
+  { "spawn", Spawn }, { "reap", Reap }, { "procTable", ProcTable }, { "hasChildren", HasChildren },
+  { "kill", Kill }, { "exit", Exit }, { "setChildSubreaper", SetSubreaper }, { "pipe", Pipe }, { "watchSignals", WatchSignals },
+  { "watchSentFaults", WatchSentFaults }, { "setParentDeathSignal", SetParentDeathSignal },
+  { "notifySocket", NotifySocket }, { "rlimit", Rlimit },
+};
+
 static napi_value Init(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = {
-    { "spawn", NULL, Spawn, NULL, NULL, NULL, napi_default, NULL },
-    { "reap", NULL, Reap, NULL, NULL, NULL, napi_default, NULL },
-    { "procTable", NULL, ProcTable, NULL, NULL, NULL, napi_default, NULL },
-    { "setChildSubreaper", NULL, SetSubreaper, NULL, NULL, NULL, napi_default, NULL },
-    { "pipe", NULL, Pipe, NULL, NULL, NULL, napi_default, NULL },
-    { "watchSignals", NULL, WatchSignals, NULL, NULL, NULL, napi_default, NULL },
-    { "watchSentFaults", NULL, WatchSentFaults, NULL, NULL, NULL, napi_default, NULL },
-    { "setParentDeathSignal", NULL, SetParentDeathSignal, NULL, NULL, NULL, napi_default, NULL },
-    { "notifySocket", NULL, NotifySocket, NULL, NULL, NULL, napi_default, NULL },
-    { "rlimit", NULL, Rlimit, NULL, NULL, NULL, napi_default, NULL },
-    { "constants", NULL, NULL, NULL, NULL, Constants(env), napi_enumerable, NULL },
-  };
-  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  napi_property_descriptor d;
+  memset(&d, 0, sizeof d);
+  for (size_t i = 0; i < sizeof exported / sizeof exported[0]; i++) {
+    d.utf8name = exported[i].name;
+    d.method = exported[i].fn;
+    napi_define_properties(env, exports, 1, &d);
+  }
+  d.utf8name = "constants";
+  d.method = NULL;
+  d.value = Constants(env);
+  d.attributes = napi_enumerable;
+  napi_define_properties(env, exports, 1, &d);
   return exports;
 }
 

@@ -1,10 +1,9 @@
 // The entry point, and the only module that reads argv, the environment and process state:
 // it picks the mode and hands each one what it needs.
 import { existsSync, fstatSync, realpathSync } from 'node:fs';
-import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import { USAGE, parseArgs } from './cli/args.ts';
-import { loadAddon } from './io/addon.ts';
+import { type AddonLoad, loadAddon } from './io/addon.ts';
 import { stderrLogger } from './single/logger.ts';
 import { runSingle } from './single/run.ts';
 
@@ -30,19 +29,35 @@ dist/pidone.js bundles yaml (ISC License) and pino with its dependencies (MIT Li
 notices are in their npm packages.
 `;
 
-/** Where the addon may be: beside the bundle, or in the source tree's build output. */
+/**
+ * Where the addon may be: beside the bundle, or in the source tree's build output. The
+ * bundle's own folder is __dirname, which Node has already resolved through symlinks (a
+ * realpath of argv[1] costs a tenth of a millisecond more per start).
+ */
 function addonCandidates(): string[] {
-  const script = process.argv[1] ? realpathSync(process.argv[1]) : process.cwd();
-  const here = dirname(script);
+  const here = typeof __dirname === 'string' ? __dirname : dirname(process.argv[1] ? realpathSync(process.argv[1]) : process.cwd());
   const list = [join(here, 'pidone.node'), join(here, '..', 'native', 'build', 'Release', 'pidone.node')];
   return process.env.PIDONE_ADDON ? [process.env.PIDONE_ADDON, ...list] : list;
 }
 
 /**
- * Whether fd is a terminal: a character device other than the memory devices (/dev/null and
- * friends, major 1). Not process.stdin/stdout.isTTY: those build a stream (4 ms of a 60 ms
- * start) and make a stdout pipe non-blocking for everyone who shares it. A false positive only
- * means a tcsetpgrp() that fails with ENOTTY, or colours with `color: auto`.
+ * How pidone ends once it has written all it had to (synchronously, or awaited by the log
+ * sink's close): with the addon, _exit at once, skipping Node's teardown (joining its worker
+ * threads, closing every handle: a millisecond and a half, a fortieth of a start). Not when
+ * node runs with options or NODE_OPTIONS/NODE_V8_COVERAGE: --cpu-prof, coverage and the like
+ * write their files during that teardown.
+ */
+function exiter(load: AddonLoad): (code: number) => void {
+  const addon = load.addon;
+  if (addon === null || process.execArgv.length > 0 || process.env.NODE_OPTIONS || process.env.NODE_V8_COVERAGE) return (code) => process.exit(code);
+  return (code) => addon.exit(code);
+}
+
+/**
+ * Whether fd is a terminal (for `color: auto`): a character device other than the memory
+ * devices (/dev/null and friends, major 1). Not process.stdout.isTTY: that builds a stream
+ * (4 ms of a 60 ms start) and makes a stdout pipe non-blocking for everyone who shares it. A
+ * false positive only means colours.
  */
 function isTerminal(fd: number): boolean {
   try {
@@ -56,9 +71,11 @@ function isTerminal(fd: number): boolean {
 /**
  * The supervisor half, dist/supervisor.js (build.mjs), loaded on first use. Where Node has
  * V8's compile cache (22.1+, in the temp dir unless NODE_COMPILE_CACHE says otherwise), the
- * next start reads the compiled code instead of parsing 330 KB again (about 5 ms).
+ * next start reads the compiled code instead of parsing 470 KB again (about 10 ms). node:module
+ * is loaded here, not at the top: single mode would pay a third of a millisecond for it.
  */
-function supervisorHalf(): Promise<typeof import('./lazy.ts')> {
+async function supervisorHalf(): Promise<typeof import('./lazy.ts')> {
+  const nodeModule = await import('node:module');
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   return import('./lazy.ts');
 }
@@ -81,22 +98,17 @@ async function main(): Promise<void> {
       process.stderr.write(`pidone: ${inv.message}\n${USAGE}\n`);
       process.exitCode = 2;
       return;
-    case 'single':
+    case 'single': {
+      const addon = loadAddon(addonCandidates());
       runSingle(
         {
           program: inv.program, args: inv.args, subreaper: inv.common.subreaper, killGroup: inv.common.killGroup, zeroCodes: inv.common.zeroCodes,
           graceMs: inv.common.graceMs, parentDeathSignal: inv.common.parentDeathSignal, warnOnReap: inv.common.warnOnReap,
         },
-        {
-          pid: process.pid,
-          env: process.env,
-          addon: loadAddon(addonCandidates()),
-          stdinIsTTY: isTerminal(0),
-          log: stderrLogger(inv.common.verbosity),
-          exit: (code) => process.exit(code),
-        },
+        { pid: process.pid, env: process.env, addon, log: stderrLogger(inv.common.verbosity), exit: exiter(addon) },
       );
       return;
+    }
     case 'check': {
       const { hostname, runCheck } = await supervisorHalf();
       process.exitCode = runCheck(inv.args, {
@@ -118,6 +130,7 @@ async function main(): Promise<void> {
         process.exitCode = 2;
         return;
       }
+      const addon = loadAddon(addonCandidates());
       runDaemon(file, {
         pid: process.pid,
         euid: process.geteuid?.() ?? 0,
@@ -125,17 +138,17 @@ async function main(): Promise<void> {
         cwd: process.cwd(),
         hostname: hostname(),
         stdoutIsTTY: isTerminal(1),
-        addon: loadAddon(addonCandidates()),
+        addon,
         verbosity: inv.common.verbosity,
         graceMs: inv.common.graceMs,
         stderr: (line) => process.stderr.write(`${line}\n`),
-        exit: (code) => process.exit(code),
+        exit: exiter(addon),
       });
       return;
     }
     case 'client': {
-      const { runClient } = await import('./cli/client.ts');
-      const { hostname } = await supervisorHalf();
+      // The client reads the config (for the socket and credentials): it lives in the supervisor half.
+      const { hostname, runClient } = await supervisorHalf();
       // A reader that went away (`pidone logs -f web | head`) is not an error.
       process.stdout.on('error', () => process.exit(process.exitCode ?? 0));
       try {

@@ -117,6 +117,31 @@ test('exits with the child code, 128+signal, 127 not found, 126 not executable; 
   }
 });
 
+test('a program without a slash is looked up in PATH as execvp does: a later runnable entry wins over an unrunnable one, which beats none; a script without #! runs under sh', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pidone-path-'));
+  const denied = join(dir, 'denied');
+  const runnable = join(dir, 'runnable');
+  const plain = join(dir, 'plain');
+  const { chmodSync, mkdirSync } = await import('node:fs');
+  for (const d of [denied, runnable, plain]) mkdirSync(d);
+  writeFileSync(join(denied, 'tool'), '#!/bin/sh\nexit 1\n', { mode: 0o644 });
+  writeFileSync(join(runnable, 'tool'), '#!/bin/sh\nexit 7\n', { mode: 0o755 });
+  writeFileSync(join(plain, 'noshebang'), 'exit 9\n');
+  chmodSync(join(plain, 'noshebang'), 0o755);
+  const cases: Array<[string, string, number]> = [
+    [`${denied}:${runnable}:/usr/bin:/bin`, 'tool', 7],
+    [`${denied}:/usr/bin:/bin`, 'tool', 126],
+    [`${dir}/missing:/usr/bin:/bin`, 'tool', 127],
+    [`${plain}:/usr/bin:/bin`, 'noshebang', 9],
+  ];
+  for (const [path, program, code] of cases) {
+    const run = runPidone(['--', program], { env: { ...BASE_ENV, PATH: path } });
+    assert.equal((await run.exited).code, code, `PATH=${path} ${program}: ${run.stderr()}`);
+    if (code === 126) assert.match(run.stderr(), /cannot run \S*tool: permission denied/);
+    if (code === 127) assert.match(run.stderr(), /cannot run tool: command not found in PATH/);
+  }
+});
+
 test('TERM sent to PID 1 reaches a child that exits on it, and pidone reports 128+15', async () => {
   const run = runPidone(['--', 'python3', '-c', 'import time\nprint("up", flush=True)\ntime.sleep(60)']);
   await run.line((l) => l === 'up');

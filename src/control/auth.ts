@@ -4,8 +4,14 @@
 // it, which never open the TCP listener (nor the TCP ones the socket). Accepted:
 // `Authorization: Bearer <token>`, or HTTP Basic with supervisord's username/password, the
 // password plain or `{SHA}<hex sha1>`. Comparisons are constant-time.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ControlSettings } from '../model/spec.ts';
+
+// node:crypto takes a millisecond and more of every supervisor start; only a request with
+// credentials to check needs it, so it is loaded then (getBuiltinModule: Node 20.16+; the
+// bundle's require before).
+function crypto(): typeof import('node:crypto') {
+  return process.getBuiltinModule?.('node:crypto') ?? require('node:crypto');
+}
 
 /** The credentials a listener checks; null = none needed. */
 export interface Credentials {
@@ -40,13 +46,14 @@ export function tcpCredentials(s: ControlSettings): Credentials {
 }
 
 function same(a: string, b: string): boolean {
+  const { createHash, timingSafeEqual } = crypto();
   const x = createHash('sha256').update(a).digest();
   const y = createHash('sha256').update(b).digest();
   return timingSafeEqual(x, y);
 }
 
 function passwordOk(configured: string, given: string): boolean {
-  if (configured.startsWith('{SHA}')) return same(configured.slice(5).toLowerCase(), createHash('sha1').update(given).digest('hex'));
+  if (configured.startsWith('{SHA}')) return same(configured.slice(5).toLowerCase(), crypto().createHash('sha1').update(given).digest('hex'));
   return same(configured, given);
 }
 

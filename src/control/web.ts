@@ -3,14 +3,22 @@
 // embeds; a cross-site POST is refused outright, also on /RPC2, since a browser may hold
 // Basic credentials for the TCP listener. Non-browser clients (the CLI, supervisorctl) send
 // neither header and need no token.
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { renderPage } from './web-page.ts';
 
-/** Checks POSTs from browsers; one token per server (per pidone run). */
+// node:crypto takes a millisecond and more of every supervisor start; only a browser's page or
+// POST needs it, so it is loaded then (getBuiltinModule: Node 20.16+; the bundle's require before).
+function crypto(): typeof import('node:crypto') {
+  return process.getBuiltinModule?.('node:crypto') ?? require('node:crypto');
+}
+
+/** Checks POSTs from browsers; one token per server (per pidone run), made when first needed. */
 export class BrowserGuard {
-  readonly token = randomBytes(24).toString('hex');
+  #token: string | null = null;
+
+  get token(): string {
+    return (this.#token ??= crypto().randomBytes(24).toString('hex'));
+  }
 
   /** null when the POST may proceed, else why it is refused. */
   refuse(req: IncomingMessage, needToken: boolean): string | null {
@@ -29,7 +37,7 @@ export class BrowserGuard {
     const fromBrowser = origin !== undefined || site !== undefined;
     if (!fromBrowser || !needToken) return null;
     const given = req.headers['x-csrf-token'];
-    if (typeof given !== 'string' || given.length !== this.token.length || !timingSafeEqual(Buffer.from(given), Buffer.from(this.token))) {
+    if (typeof given !== 'string' || given.length !== this.token.length || !crypto().timingSafeEqual(Buffer.from(given), Buffer.from(this.token))) {
       return 'missing or wrong X-CSRF-Token (reload the page)';
     }
     return null;
@@ -37,7 +45,7 @@ export class BrowserGuard {
 
   /** Serves the page with this server's token and a fresh CSP nonce. */
   page(res: ServerResponse): void {
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = crypto().randomBytes(16).toString('base64');
     const html = renderPage(this.token, nonce);
     res.writeHead(200, {
       'Content-Type': 'text/html; charset=utf-8',

@@ -22,9 +22,9 @@ import { childOf, publicState } from './life.ts';
 import { step } from './lifecycle.ts';
 import { type ProcessRecord, newRecord } from './record.ts';
 import { diffPrograms } from './reload.ts';
-import { nextToStop } from './shutdown.ts';
+import { type StopView, nextToStop } from './shutdown.ts';
 import { processInfo } from './snapshot.ts';
-import { STOPPED_STATES } from './state.ts';
+import { RUNNING_STATES, STOPPED_STATES } from './state.ts';
 
 /** The ports and the event sink the supervisor works with. */
 export interface SupervisorDeps {
@@ -69,6 +69,7 @@ export class Supervisor {
   #stopping: { readonly reason: string; readonly code: number | null } | null = null;
   readonly #hardKilled = new Set<string>();
   #cancelDeadline: (() => void) | null = null;
+  readonly #tally = new Tally();
 
   constructor(model: Model, deps: SupervisorDeps) {
     this.#deps = deps;
@@ -76,6 +77,7 @@ export class Supervisor {
     this.#exitWhenIdle = deps.exitWhenIdle ?? true;
     model.programs.forEach((spec, i) => this.#records.set(spec.name, newRecord(spec, i)));
     this.#graph = new Graph(model.programs);
+    this.#tally.reset(this.#records.values());
   }
 
   /** running, stopping or finished (control/ answers SHUTDOWN_STATE unless running). */
@@ -192,6 +194,8 @@ export class Supervisor {
     const { effects, went } = step(r, e, env);
     this.#deps.trace?.(r.spec.name, from, e.type, went);
     for (const fx of effects) this.#apply(r, fx);
+    // A record replaced or dropped by its own effects was counted afresh by #regraph.
+    if (this.#records.get(r.spec.name) === r) this.#tally.update(r);
   }
 
   #apply(r: ProcessRecord, fx: Effect): void {
@@ -290,9 +294,13 @@ export class Supervisor {
 
   // --- settling: dependency waves, critical ends, shutdown, idle end ----------------------------
 
+  // Each check below looks at every record, so it runs only when the tally says it can find
+  // something: a settle after each event would otherwise cost O(n), and a shutdown O(n^2).
   #settle(): void {
     if (this.#phase === 'running') {
-      for (const [r, gate] of gateChanges(this.#records, this.#graph)) this.#queue.push([r, { type: 'gate', gate }]);
+      if (this.#tally.count(WAITING) > 0) {
+        for (const [r, gate] of gateChanges(this.#records, this.#graph)) this.#queue.push([r, { type: 'gate', gate }]);
+      }
       if (this.#queue.length > 0) return; // settle again once the wave has been applied
       this.#checkCritical();
     }
@@ -302,7 +310,7 @@ export class Supervisor {
 
   /** A critical program ended for good, or a process that must not be skipped was blocked: pidone ends. */
   #checkCritical(): void {
-    for (const r of this.#records.values()) {
+    for (const r of this.#tally.mayEnd) {
       const life = r.life;
       const ended = life.name === 'exited' || life.name === 'fatal';
       const failed = life.name === 'fatal' || (life.name === 'exited' && !r.lastExpected);
@@ -317,7 +325,7 @@ export class Supervisor {
   }
 
   #checkIdle(): void {
-    if (!this.#booted || !this.#exitWhenIdle || this.#queue.length > 0) return;
+    if (!this.#booted || !this.#exitWhenIdle || this.#queue.length > 0 || this.#tally.count(BUSY) > 0) return;
     const end = idleEnding([...this.#records.values()]);
     if (end !== null) this.#finish(end);
   }
@@ -339,13 +347,15 @@ export class Supervisor {
   }
 
   #advanceShutdown(): void {
-    const views = new Map([...this.#records.values()].map((r) => [r.spec.name, { name: r.spec.name, state: publicState(r.life.name), priority: r.spec.priority }]));
-    for (const name of nextToStop(views, (n) => this.#graph.dependents(n))) {
-      const r = this.#records.get(name);
-      if (r !== undefined) this.#queue.push([r, { type: 'stop' }]);
+    // nextToStop names only processes in RUNNING_STATES: with none left, nothing to ask.
+    if (this.#tally.count(STARTED) > 0) {
+      for (const name of nextToStop(this.#tally.views, (n) => this.#graph.dependents(n))) {
+        const r = this.#records.get(name);
+        if (r !== undefined) this.#queue.push([r, { type: 'stop' }]);
+      }
     }
     if (this.#queue.length > 0 || this.#stopping === null) return;
-    if ([...this.#records.values()].every(atRest)) this.#finish(shutdownEnding(this.#stopping, [...this.#hardKilled]));
+    if (this.#tally.count(RESTLESS) === 0) this.#finish(shutdownEnding(this.#stopping, [...this.#hardKilled]));
   }
 
   /** shutdown_timeout is up: SIGKILL to the group of everything alive, stopped or not yet. */
@@ -390,6 +400,7 @@ export class Supervisor {
 
   #regraph(): void {
     this.#graph = new Graph([...this.#records.values()].map((r) => r.spec));
+    this.#tally.reset(this.#records.values());
   }
 
   #commands(): Commands {
@@ -418,4 +429,60 @@ function effectiveSpec(r: ProcessRecord): ProgramSpec {
 function atRest(r: ProcessRecord): boolean {
   const s = publicState(r.life.name);
   return STOPPED_STATES.has(s) && s !== 'UNKNOWN';
+}
+
+// What settling looks for, one bit per question, per record.
+const WAITING = 0; // waiting for its dependencies: gateChanges may have news
+const BUSY = 1; // neither ended (EXITED, FATAL) nor blocked: pidone is not idle
+const RESTLESS = 2; // not at rest: the shutdown is not over
+const STARTED = 3; // in RUNNING_STATES: the shutdown may have a stop to send it
+
+function bits(r: ProcessRecord): number {
+  const life = r.life;
+  const state = publicState(life.name);
+  let b = 0;
+  if (life.name === 'waiting') b |= 1 << WAITING;
+  if (life.name !== 'exited' && life.name !== 'fatal' && !(life.name === 'waiting' && life.gate.kind === 'blocked')) b |= 1 << BUSY;
+  if (!atRest(r)) b |= 1 << RESTLESS;
+  if (RUNNING_STATES.has(state)) b |= 1 << STARTED;
+  return b;
+}
+
+/**
+ * How many records answer each of settling's questions, and the shutdown's views of them,
+ * kept up to date record by record after each step (a step changes its own record only), and
+ * recounted whenever the set of records changes.
+ */
+class Tally {
+  readonly #bits = new Map<ProcessRecord, number>();
+  readonly #counts = [0, 0, 0, 0];
+  /** nextToStop's input, in record order. */
+  readonly views = new Map<string, StopView>();
+  /** The records whose end can end pidone (critical, exit_on_skipped), in record order. */
+  mayEnd: ProcessRecord[] = [];
+
+  reset(records: Iterable<ProcessRecord>): void {
+    this.#bits.clear();
+    this.#counts.fill(0);
+    this.views.clear();
+    this.mayEnd = [];
+    for (const r of records) {
+      this.update(r);
+      if (r.spec.critical === true || r.spec.critical === 'on-failure' || r.spec.exit_on_skipped) this.mayEnd.push(r);
+    }
+  }
+
+  update(r: ProcessRecord): void {
+    const before = this.#bits.get(r) ?? 0;
+    const now = bits(r);
+    for (let i = 0; i < this.#counts.length; i++) this.#counts[i]! += ((now >> i) & 1) - ((before >> i) & 1);
+    this.#bits.set(r, now);
+    const state = publicState(r.life.name);
+    const view = this.views.get(r.spec.name);
+    if (view?.state !== state || view.priority !== r.spec.priority) this.views.set(r.spec.name, { name: r.spec.name, state, priority: r.spec.priority });
+  }
+
+  count(question: number): number {
+    return this.#counts[question]!;
+  }
 }

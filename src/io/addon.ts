@@ -6,12 +6,19 @@ import { existsSync } from 'node:fs';
 export interface SpawnRequest {
   file: string;
   argv: readonly string[];
-  envp: readonly string[];
+  /** "KEY=value" strings; absent: pidone's own environment, as it is. */
+  envp?: readonly string[];
   cwd?: string;
   umask?: number;
   uid?: number;
   gid?: number;
   groups?: readonly number[];
+  /**
+   * A PATH to search for `file` when it has no slash, in the child as execvp does (the first
+   * entry that runs; EACCES if only unrunnable ones were found, else ENOENT). Absent: `file`
+   * is the path itself.
+   */
+  search?: string;
   /** 0: stay in pidone's group, 1: own process group (setpgid), 2: own session (setsid). */
   pgroup: 0 | 1 | 2;
   /** Hand the terminal on fd 0 to the new group (tini's tcsetpgrp). */
@@ -33,6 +40,12 @@ export interface Addon {
   reap(owned: Int32Array): Int32Array;
   /** [pid, ppid, state char code]* for every visible process. */
   procTable(): Int32Array;
+  /** Whether pidone has any child, alive or not yet reaped (false: nothing is left below it). */
+  hasChildren(): boolean;
+  /** kill(2): 0, or the errno (ESRCH: no such process or group); never throws. 0 and -1 as targets: EINVAL. */
+  kill(target: number, signal: number): number;
+  /** _exit(2): ends pidone now, without Node's teardown (no 'exit' listeners, nothing flushed). */
+  exit(code: number): never;
   setChildSubreaper(): boolean;
   /** [readFd, writeFd], both close-on-exec. */
   pipe(): [number, number];

@@ -38,6 +38,8 @@ export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, gr
   // counts as left, and its SIGCHLD (already on its way) brings us back here.
   const look = (): { live: number[]; zombies: number[] } => {
     reaper.reapNow();
+    // No child at all: nothing can be below pidone, and /proc need not be read (the usual end).
+    if (!addon.hasChildren()) return { live: [], zombies: [] };
     return subtreeOf(selfPid, addon.procTable());
   };
   const first = look();

@@ -5,11 +5,13 @@
 // supervisord's spawn errors; signals keep the core's contract (core/ports.ts): never a throw,
 // `gone` for a process that was reaped, never a signal to a pid or group that may be reused.
 import { closeSync, openSync } from 'node:fs';
+import { constants } from 'node:os';
 import { Socket } from 'node:net';
 import type { ChildEvents, ChildHandle, ExitStatus, KillOutcome, SpawnOutcome, Spawner } from '../core/ports.ts';
 import type { SpawnError, SpawnErrorKind } from '../core/spawn-error.ts';
 import type { ProgramSpec } from '../model/spec.ts';
-import { envp, type Addon } from './addon.ts';
+import type { Addon } from './addon.ts';
+import { EnvTemplate } from './child-env.ts';
 import { resolveExecutable } from './executable.ts';
 import { type CgroupTree, type ProgramCgroup, wantsCgroup } from './cgroups.ts';
 import { FdLimitError, fdReserve, isFdLimit } from './fd-reserve.ts';
@@ -68,22 +70,6 @@ export function commandArgv(spec: ProgramSpec): { ok: true; argv: string[] } | {
   return { ok: true, argv };
 }
 
-/** The environment a program starts with (supervisord 1.13, plus HOME/USER/LOGNAME for `user`). */
-export function childEnv(spec: ProgramSpec, base: Readonly<Record<string, string | undefined>>, serverUrl: string | null, home: string | null): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
-  env.SUPERVISOR_ENABLED = '1';
-  if (serverUrl) env.SUPERVISOR_SERVER_URL = serverUrl;
-  env.SUPERVISOR_PROCESS_NAME = spec.name;
-  env.SUPERVISOR_GROUP_NAME = spec.group;
-  if (spec.user && home !== null) {
-    env.HOME = home;
-    env.USER = spec.user;
-    env.LOGNAME = spec.user;
-  }
-  return Object.assign(env, spec.environment);
-}
-
 /** What went wrong in the child before exec (the addon names the step), as a typed error. */
 export function childFailure(err: NodeJS.ErrnoException, spec: ProgramSpec, file: string): SpawnError {
   const code = err.code ?? 'EUNKNOWN';
@@ -110,41 +96,54 @@ function notRunnable(file: string, path: string | undefined): SpawnError | null 
   return failure('not_executable', what, found.code);
 }
 
-/** Sends a signal; ESRCH means the target is gone, anything else is a failure to report. */
-function send(target: number, signal: string): KillOutcome {
-  try {
-    process.kill(target, signalNumber(signal) ?? signal);
+const errnos = constants.errno as Readonly<Record<string, number>>;
+const { ESRCH, EPERM } = errnos;
+const errnoNames = new Map(Object.entries(errnos).map(([name, n]) => [n, name]));
+
+/**
+ * Sends a signal; ESRCH means the target is gone, anything else is a failure to report. Through
+ * the addon, which answers an errno: process.kill builds an exception for each ESRCH.
+ */
+function send(addon: Addon, target: number, signal: string): KillOutcome {
+  const signo = signalNumber(signal);
+  if (signo === undefined) {
+    try {
+      process.kill(target, signal);
+    } catch (err) {
+      return { kind: 'failed', error: `couldn't send SIG${signal} to ${target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    }
     return { kind: 'sent' };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ESRCH') return { kind: 'gone' };
-    return { kind: 'failed', error: `couldn't send SIG${signal} to ${target}: ${code ?? (err as Error).message}` };
   }
+  const err = addon.kill(target, signo);
+  if (err === 0) return { kind: 'sent' };
+  if (err === ESRCH) return { kind: 'gone' };
+  return { kind: 'failed', error: `couldn't send SIG${signal} to ${target}: ${errnoNames.get(err) ?? err}` };
 }
 
 /** Some process of group pgid is still alive (or a zombie not yet reaped: it still counts). */
-export function groupExists(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function groupExists(addon: Addon, pgid: number): boolean {
+  const err = addon.kill(-pgid, 0);
+  return err === 0 || err === EPERM;
 }
 
 export class ProcessSpawner implements Spawner {
   readonly #d: ProcessSpawnerDeps;
+  readonly #env: EnvTemplate;
+  // The stdin of every program without a stdin pipe: one /dev/null for all, open for pidone's
+  // life, instead of an open and a close per spawn.
+  readonly #devNull: number;
 
   constructor(deps: ProcessSpawnerDeps) {
     this.#d = deps;
+    this.#env = new EnvTemplate(deps.baseEnv, deps.serverUrl);
+    this.#devNull = openSync('/dev/null', 'r');
   }
 
   /** supervisord's get_execv_args: the command's own problems, found without spawning. */
   check(spec: ProgramSpec): SpawnError | null {
     const command = commandArgv(spec);
     if (!command.ok) return command.error;
-    const env = childEnv(spec, this.#d.baseEnv, this.#d.serverUrl, null);
-    return notRunnable(command.argv[0]!, env.PATH);
+    return notRunnable(command.argv[0]!, this.#env.for(spec, null).get('PATH'));
   }
 
   spawn(spec: ProgramSpec, events: ChildEvents): SpawnOutcome {
@@ -160,17 +159,12 @@ export class ProcessSpawner implements Spawner {
         return { ok: false, error: failure('privilege', `couldn't setuid to ${account.uid}: can't drop privilege as nonroot user`, 'EPERM') };
       }
     }
-    const env = childEnv(spec, this.#d.baseEnv, this.#d.serverUrl, account?.home ?? null);
     const notify = this.#d.notifySocket?.(spec);
-    if (notify) env.NOTIFY_SOCKET = notify;
-    const found = resolveExecutable(argv[0]!, env.PATH);
-    if (!found.ok) return { ok: false, error: notRunnable(argv[0]!, env.PATH)! };
+    const env = this.#env.for(spec, account?.home ?? null, notify ? { NOTIFY_SOCKET: notify } : undefined);
+    const path = env.get('PATH');
+    const found = resolveExecutable(argv[0]!, path);
+    if (!found.ok) return { ok: false, error: notRunnable(argv[0]!, path)! };
     const opened: number[] = [];
-    const open = (make: () => number): number => {
-      const fd = make();
-      opened.push(fd);
-      return fd;
-    };
     let pid: number;
     let outRead = -1;
     let errRead = -1;
@@ -179,8 +173,8 @@ export class ProcessSpawner implements Spawner {
     const cg = cgroups !== null && wantsCgroup(spec) ? cgroups.place(spec) : null;
     try {
       // At the descriptor limit the last few belong to the control socket (io/fd-reserve.ts):
-      // a pipe for stdout, one for stderr (unless redirected), and a pipe or /dev/null for stdin.
-      fdReserve.admit((spec.redirect_stderr ? 2 : 4) + (pipesStdin(spec) ? 2 : 1));
+      // a pipe for stdout, one for stderr (unless redirected), and one for stdin if it is a pipe.
+      fdReserve.admit((spec.redirect_stderr ? 2 : 4) + (pipesStdin(spec) ? 2 : 0));
       // Every descriptor made here is closed below, whatever fails (a failed spawn leaks none).
       let outWrite: number;
       [outRead, outWrite] = addon.pipe();
@@ -194,14 +188,14 @@ export class ProcessSpawner implements Spawner {
       if (pipesStdin(spec)) {
         [stdin, inWrite] = addon.pipe();
         opened.push(stdin);
-      } else stdin = open(() => openSync('/dev/null', 'r'));
+      } else stdin = this.#devNull;
       const cgroupFd = cg !== null ? cgroups!.procsFd(cg) : undefined;
       if (cgroupFd !== undefined) opened.push(cgroupFd);
       const switchUser = account !== null && account.uid !== this.#d.euid;
       pid = addon.spawn({
         file: found.path,
         argv,
-        envp: envp(env),
+        envp: env.envp,
         cwd: spec.directory ?? undefined,
         umask: spec.umask ?? undefined,
         uid: switchUser ? account!.uid : undefined,
@@ -257,12 +251,12 @@ export class ProcessSpawner implements Spawner {
 
   /** Wires a running child: output to the sink, stdin and a listener's protocol to the observer, exit and group end to the core. */
   #watch(spec: ProgramSpec, pid: number, outRead: number, errRead: number, inWrite: number, events: ChildEvents, cg: ProgramCgroup | null): ChildHandle {
-    const { reaper, sink, stdio } = this.#d;
+    const { addon, reaper, sink, stdio } = this.#d;
     const stdin = inWrite >= 0 ? new StdinPipe(inWrite) : null;
     const cgroups = this.#d.cgroups ?? null;
     // With a cgroup of its own, the program's tree is the cgroup: setsid escapees belong to it
     // (its stop waits for them, and its signals and SIGKILL reach them).
-    const treeAlive = (): boolean => groupExists(pid) || (cg !== null && cgroups!.populated(cg));
+    const treeAlive = (): boolean => groupExists(addon, pid) || (cg !== null && cgroups!.populated(cg));
     // alive -> reaped (main gone, maybe its group left) -> gone (group empty too).
     let phase: 'alive' | 'reaped' | 'gone' = 'alive';
     let open = 0;
@@ -317,11 +311,11 @@ export class ProcessSpawner implements Spawner {
       kill(signal: string, group: boolean): KillOutcome {
         // Once reaped, the pid may belong to someone else; once the group is empty, so may the group id.
         if (phase === 'gone' || (phase === 'reaped' && !group)) return { kind: 'gone' };
-        if (!group || cg === null) return send(group ? -pid : pid, signal);
-        const out = send(-pid, signal);
+        if (!group || cg === null) return send(addon, group ? -pid : pid, signal);
+        const out = send(addon, -pid, signal);
         const escapees = cgroups!.outside(cg, pid);
         if (signal === 'KILL' && cgroups!.kill(cg)) return { kind: 'sent' };
-        for (const p of escapees) send(p, signal);
+        for (const p of escapees) send(addon, p, signal);
         return out.kind === 'gone' && escapees.length > 0 ? { kind: 'sent' } : out;
       },
     };
@@ -330,17 +324,18 @@ export class ProcessSpawner implements Spawner {
 
 /** Runs a readiness-probe command with the program's environment, output discarded. */
 export function probeCommandRunner(deps: Pick<ProcessSpawnerDeps, 'addon' | 'reaper' | 'baseEnv' | 'serverUrl'>) {
+  const template = new EnvTemplate(deps.baseEnv, deps.serverUrl);
   return (spec: ProgramSpec, command: string | readonly string[], timeoutMs: number): Promise<ExitStatus | null> =>
     new Promise((resolve, reject) => {
       const argv = typeof command === 'string' ? ['/bin/sh', '-c', command] : [...command];
-      const env = childEnv(spec, deps.baseEnv, deps.serverUrl, null);
-      const found = resolveExecutable(argv[0]!, env.PATH);
+      const env = template.for(spec, null);
+      const found = resolveExecutable(argv[0]!, env.get('PATH'));
       if (!found.ok) return reject(new Error(found.message));
       const devNull = openSync('/dev/null', 'r+');
       let pid: number;
       try {
         pid = deps.addon.spawn({
-          file: found.path, argv, envp: envp(env),
+          file: found.path, argv, envp: env.envp,
           cwd: spec.directory ?? undefined, pgroup: 1, stdio: [devNull, devNull, devNull],
         });
       } catch (err) {
@@ -349,7 +344,7 @@ export function probeCommandRunner(deps: Pick<ProcessSpawnerDeps, 'addon' | 'rea
         closeSync(devNull);
       }
       const timer = setTimeout(() => {
-        send(-pid, 'KILL');
+        send(deps.addon, -pid, 'KILL');
         resolve(null);
       }, timeoutMs);
       deps.reaper.watch(pid, (status) => {

@@ -5,8 +5,7 @@
 // mid-way, which is the main complaint against tini and dumb-init.
 import { shellCode } from '../core/policy.ts';
 import type { ExitStatus } from '../core/ports.ts';
-import { envp, type AddonLoad } from '../io/addon.ts';
-import { resolveExecutable } from '../io/executable.ts';
+import type { AddonLoad } from '../io/addon.ts';
 import { drainLeftovers, trySignal } from '../io/leftovers.ts';
 import { descendantsOf } from '../io/proc-tree.ts';
 import { Reaper } from '../io/reaper.ts';
@@ -32,9 +31,9 @@ export interface SingleOptions {
 
 export interface SingleHost {
   readonly pid: number;
+  /** pidone's environment: the program gets it unchanged (the addon passes environ on as is). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly addon: AddonLoad;
-  readonly stdinIsTTY: boolean;
   readonly log: Logger;
   exit(code: number): void;
 }
@@ -69,13 +68,6 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
     }
   }
 
-  const resolved = resolveExecutable(opts.program, host.env.PATH);
-  if (!resolved.ok) {
-    log.error(`cannot run ${resolved.message}`);
-    host.exit(resolved.code === 'ENOENT' ? 127 : 126);
-    return;
-  }
-
   let child = 0;
   let draining = false;
   const reaper = addon ? new Reaper(addon, (pid, status) => {
@@ -83,24 +75,28 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
     else log.debug(`reaped orphan ${pid} (${describe(status)})`);
   }) : null;
 
-  const deliver = (signal: string): void => {
+  const deliver = (signal: number): void => {
     if (draining) {
-      if (addon) for (const pid of descendantsOf(host.pid, addon.procTable())) trySignalNamed(pid, signal);
+      if (addon) for (const pid of descendantsOf(host.pid, addon.procTable())) trySignal(pid, signal);
       return;
     }
     if (child === 0) return;
-    log.debug(`forwarding SIG${/^\d+$/.test(signal) ? signalName(Number(signal)) : signal} to ${opts.killGroup ? 'process group ' : ''}${child}`);
-    trySignalNamed(opts.killGroup ? -child : child, signal);
+    log.debug(`forwarding SIG${signalName(signal)} to ${opts.killGroup ? 'process group ' : ''}${child}`);
+    trySignal(opts.killGroup ? -child : child, signal);
   };
-  for (const name of FORWARDED_SIGNALS) process.on(`SIG${name}` as NodeJS.Signals, () => deliver(name));
+  const forwarded = FORWARDED_SIGNALS.map((name) => signalNumber(name)!);
   if (addon) {
+    // One handler in the addon for every forwarded signal, the real-time ones included (Node
+    // cannot catch those): one call instead of a Node signal handle per signal, a third of a
+    // millisecond of every start.
     const { SIGRTMIN, SIGRTMAX } = addon.constants;
-    const rt: number[] = [];
-    for (let s = SIGRTMIN; s <= SIGRTMAX; s++) rt.push(s);
-    addon.watchSignals(rt, (num) => deliver(String(num)));
+    for (let s = SIGRTMIN; s <= SIGRTMAX; s++) forwarded.push(s);
+    addon.watchSignals(forwarded, deliver);
     // ILL, BUS, FPE and SEGV sent with kill(2) (the addon tells them from real faults, which
     // still crash pidone as they must): forwarded like the rest.
     addon.watchSentFaults(FAULT_SIGNALS.map((name) => signalNumber(name)!));
+  } else {
+    for (const num of forwarded) process.on(`SIG${signalName(num)}` as NodeJS.Signals, () => deliver(num));
   }
 
   const finish = (status: ExitStatus): void => {
@@ -119,16 +115,14 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
   if (addon && reaper) {
     reaper.start();
     try {
-      child = addon.spawn({
-        file: resolved.path,
-        argv: [opts.program, ...opts.args],
-        envp: envp(host.env),
-        pgroup: 1,
-        foreground: host.stdinIsTTY,
-      });
+      // No envp: the addon hands pidone's own environment on as it is. foreground: on a
+      // terminal the program gets the foreground; elsewhere the child's tcsetpgrp() fails with
+      // ENOTTY, which costs less than asking whether stdin is a terminal first.
+      // The child searches PATH itself, as execvp does: no stat of every PATH entry here first.
+      child = addon.spawn({ file: opts.program, search: host.env.PATH ?? DEFAULT_PATH, argv: [opts.program, ...opts.args], pgroup: 1, foreground: true });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      log.error(`cannot run ${opts.program}: ${e.syscall ?? 'exec'}: ${e.code}`);
+      log.error(`cannot run ${cannotRun(opts.program, e)}`);
       host.exit(e.code === 'ENOENT' ? 127 : 126);
       return;
     }
@@ -139,7 +133,7 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
     // node:child_process (and the net/stream modules it pulls in) is loaded only here: it
     // costs a tenth of node's start-up time, and single mode does not need it otherwise.
     void import('node:child_process').then(({ spawn }) => {
-      const proc = spawn(resolved.path, opts.args, { stdio: 'inherit', detached: true, argv0: opts.program });
+      const proc = spawn(opts.program, opts.args, { stdio: 'inherit', detached: true });
       proc.on('error', (err: NodeJS.ErrnoException) => {
         log.error(`cannot run ${opts.program}: ${err.message}`);
         host.exit(err.code === 'ENOENT' ? 127 : 126);
@@ -150,8 +144,14 @@ export function runSingle(opts: SingleOptions, host: SingleHost): void {
   }
 }
 
-function trySignalNamed(pid: number, signal: string): void {
-  trySignal(pid, signalNumber(signal) ?? signal);
+// Where a program without a slash is looked for when PATH is unset (as io/executable.ts).
+const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/** Why the program could not be started, from the step that failed (127: not found, else 126). */
+function cannotRun(program: string, e: NodeJS.ErrnoException): string {
+  if (e.syscall === 'execve' && e.code === 'ENOENT') return program.includes('/') ? `${program}: not found` : `${program}: command not found in PATH`;
+  if (e.syscall === 'execve' && e.code === 'EACCES') return `${program}: permission denied (not executable)`;
+  return `${program}: ${e.syscall ?? 'exec'}: ${e.code}`;
 }
 
 function describe(status: ExitStatus): string {
