@@ -141,6 +141,7 @@ async function main(): Promise<void> {
         addon,
         verbosity: inv.common.verbosity,
         graceMs: inv.common.graceMs,
+        formation: inv.formation,
         stderr: (line) => process.stderr.write(`${line}\n`),
         exit: exiter(addon),
       });

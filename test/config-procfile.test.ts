@@ -122,3 +122,32 @@ test('run as PID 1: output prefixed by web.1, PORT and PS set, the first process
   assert.equal(exit.code, 3, `${run.stdout.join('\n')}\n${run.stderr()}`);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('pidone -c Procfile -m web=2 runs that formation, and a reload (SIGHUP) keeps it', async () => {
+  const dir = tempDir({ 'Procfile': 'web: echo "$PS on $PORT"; exec sleep 60\nworker: echo "$PS up"; exec sleep 60\n' });
+  chmodSync(dir, 0o755);
+  chownSync(dir, 65534, 65534);
+  const env = { PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', XDG_RUNTIME_DIR: dir };
+  const run = runIsolated(['-c', join(dir, 'Procfile'), '-m', 'web=2'], { cwd: dir, env });
+  await run.line((l) => /^web\.1\s+\| web\.1 on 5000$/.test(l), 10_000);
+  await run.line((l) => /^web\.2\s+\| web\.2 on 5001$/.test(l), 10_000);
+  // The Procfile changes: web.1 restarts with the new command, and the formation still holds.
+  writeFileSync(join(dir, 'Procfile'), 'web: echo "$PS again on $PORT"; exec sleep 60\nworker: echo "$PS up"; exec sleep 60\n');
+  process.kill(await run.pid(), 'SIGHUP');
+  await run.line((l) => /^web\.2\s+\| web\.2 again on 5001$/.test(l), 10_000);
+  assert.ok(!run.stdout.some((l) => l.startsWith('worker')), `worker is not in the formation:\n${run.stdout.join('\n')}`);
+  process.kill(await run.pid(), 'SIGTERM');
+  assert.equal((await run.exited).code, 0, run.stderr());
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('-m is for a Procfile: a YAML config warns that it is ignored, and single mode refuses it', async () => {
+  const dir = tempDir({ 'pidone.yaml': 'programs:\n  a: { command: "true" }\n' });
+  const r = await exec([process.execPath, DIST, 'check', '-c', join(dir, 'pidone.yaml'), '-m', 'a=2'], { PATH: process.env.PATH ?? '/usr/bin:/bin' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout + r.stderr, /-m a=2 is ignored: a formation is for a Procfile/);
+  const single = await exec([process.execPath, DIST, '-m', 'web=2', '--', 'true'], { PATH: process.env.PATH ?? '/usr/bin:/bin' });
+  assert.equal(single.code, 2);
+  assert.match(single.stderr, /-m is for supervisor mode/);
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -14,7 +14,7 @@ export type Invocation =
   | { mode: 'check'; args: string[] }
   | { mode: 'client'; command: string; args: string[]; configFile: string | null }
   | { mode: 'single'; program: string; args: string[]; common: CommonOptions }
-  | { mode: 'supervisor'; configFile: string | null; common: CommonOptions };
+  | { mode: 'supervisor'; configFile: string | null; formation: string | null; common: CommonOptions };
 
 export interface CommonOptions {
   subreaper: boolean;
@@ -30,8 +30,9 @@ export interface CommonOptions {
 
 export const USAGE = `usage:
   pidone [-s] [-g] [-e CODE]... [-p SIGNAL] [-w] [-v] [--grace DURATION] -- PROGRAM [ARGS...]
-  pidone [-v] [-c FILE]                     supervise the programs of a config file
-  pidone check [-c FILE] [--json]           validate a config and print its start plan
+  pidone [-v] [-c FILE] [-m FORMATION]      supervise the programs of a config file
+  pidone check [-c FILE] [-m FORMATION] [--json]
+                                            validate a config and print its start plan
   pidone [-c FILE] status|start|stop|restart|signal|logs|reload|shutdown ...
                                             talk to a running pidone (pidone status --help);
                                             exit 0 ok, 1 failed or not ready, 2 usage error,
@@ -45,14 +46,17 @@ options:
                   forwards it; -p SIGKILL: it dies), as tini -p
   -w              single mode: a warning line for every orphan reaped
   -v              more output on stderr (-vv: debug)
-  -c FILE         config file (.yaml, .yml, .conf, .ini); default: discovered
+  -c FILE         config file (.yaml, .yml, .conf, .ini, process-compose.yaml, Procfile);
+                  default: discovered
+  -m FORMATION    a Procfile's formation, as foreman's: web=2,worker=1 (all=N for every type);
+                  default: $PIDONE_FORMATION, else one of each
   --grace DUR     time the processes left behind get between SIGTERM and SIGKILL once
                   the program (or every program) has exited (default 5s); 0: exit at once
                   without signalling them, as tini does
   --version, -h   version, this help; -l the license
 
 environment: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP and TINI_VERBOSITY are honoured as
-tini does; PIDONE_CONFIG names the config file.`;
+tini does; PIDONE_CONFIG names the config file, PIDONE_FORMATION a Procfile's formation.`;
 
 /** "5s", "500ms", "1m", "2" (seconds) -> milliseconds; null when not a duration. */
 export function parseDurationMs(text: string): number | null {
@@ -80,6 +84,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     warnOnReap: false,
   };
   let configFile: string | null = null;
+  let formation: string | null = null;
   let i = 0;
   const value = (flag: string, attached: string): string | null => {
     if (attached !== '') return attached;
@@ -111,10 +116,11 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       else if (flag === 'w') common.warnOnReap = true;
       else if (flag === 'h') return { mode: 'help' };
       else if (flag === 'l') return { mode: 'license' };
-      else if (flag === 'e' || flag === 'c' || flag === 'p') {
+      else if (flag === 'e' || flag === 'c' || flag === 'p' || flag === 'm') {
         const v = value(`-${flag}`, arg.slice(j + 1));
         if (v === null) return { mode: 'usage-error', message: `-${flag} needs a value` };
         if (flag === 'c') configFile = v;
+        else if (flag === 'm') formation = v;
         else if (flag === 'p') {
           const signo = signalNumber(v);
           if (signo === undefined || !(signo >= 1 && signo <= 64)) return { mode: 'usage-error', message: `-p expects a signal such as SIGTERM or SIGKILL, got ${JSON.stringify(v)}` };
@@ -132,15 +138,16 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   // `pidone -c FILE status` (supervisorctl -c FILE status), `pidone -c FILE check`.
   const sub = rest[0];
   if (configFile !== null && sub !== undefined && argv[i - 1] !== '--') {
-    if (sub === 'check') return { mode: 'check', args: ['-c', configFile, ...rest.slice(1)] };
+    if (sub === 'check') return { mode: 'check', args: ['-c', configFile, ...(formation === null ? [] : ['-m', formation]), ...rest.slice(1)] };
     if ((CLIENT_COMMANDS as readonly string[]).includes(sub)) return { mode: 'client', command: sub, args: rest.slice(1), configFile };
   }
   if (rest.length > 0) {
+    if (formation !== null) return { mode: 'usage-error', message: '-m is for supervisor mode (pidone -c Procfile -m web=2), not for a program to run' };
     if (configFile !== null) return { mode: 'usage-error', message: '-c and a program to run cannot be combined: -c is for supervisor mode' };
     return { mode: 'single', program: rest[0]!, args: rest.slice(1), common };
   }
   if (common.parentDeathSignal !== null || common.warnOnReap) {
     return { mode: 'usage-error', message: '-p and -w are single-mode options (pidone -p SIGTERM -- PROGRAM)' };
   }
-  return { mode: 'supervisor', configFile, common };
+  return { mode: 'supervisor', configFile, formation, common };
 }

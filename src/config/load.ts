@@ -104,6 +104,10 @@ export function loadConfig(file: string, opts: LoadOptions): Loaded {
     : format === 'process-compose' ? pcSource(text, abs, opts)
       : format === 'procfile' ? procfileSource(text, abs, opts)
         : iniSource(abs, opts);
+  if (format !== 'procfile' && opts.formation) {
+    const note: Diagnostic = { file: abs, line: 0, severity: 'warning', message: `-m ${opts.formation} is ignored: a formation is for a Procfile (set numprocs or replicas in this file instead)` };
+    return finish({ ...parsed, diagnostics: [...parsed.diagnostics, note] }, opts);
+  }
   return finish(parsed, opts);
 }
 

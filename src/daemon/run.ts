@@ -41,6 +41,8 @@ export interface DaemonHost {
   readonly verbosity: number;
   /** Grace for processes left behind once every program has stopped. */
   readonly graceMs: number;
+  /** `-m`: a Procfile's formation, kept for every reload; null: PIDONE_FORMATION, else one each. */
+  readonly formation?: string | null;
   stderr(line: string): void;
   exit(code: number): void;
 }
@@ -53,7 +55,7 @@ function printDiagnostics(host: DaemonHost, diagnostics: readonly Diagnostic[]):
 }
 
 function load(file: string, host: DaemonHost): Loaded {
-  return loadConfig(file, { env: host.env, hostname: host.hostname, cwd: host.cwd });
+  return loadConfig(file, { env: host.env, hostname: host.hostname, cwd: host.cwd, formation: host.formation ?? null });
 }
 
 /** Runs supervisor mode with the config at `file` until shutdown. */
