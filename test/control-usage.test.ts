@@ -34,7 +34,7 @@ programs:
 interface View { name: string; state: string; restarts: number; schedule: { next: number | null; overlap: string } | null; runtime: number | null; usage: { cpu_seconds: number; rss_bytes: number; open_fds: number; processes: number } | null }
 
 async function views(d: Daemon): Promise<Map<string, View>> {
-  const body = JSON.parse((await http(d.socket, 'GET', '/api/programs')).body) as { programs: View[] };
+  const body = JSON.parse((await http(d.socket, 'GET', '/api/programs?usage=1')).body) as { programs: View[] };
   return new Map(body.programs.map((p) => [p.name, p]));
 }
 
@@ -59,6 +59,9 @@ test('the JSON API, status and /metrics show what a program\'s whole tree uses',
     assert.ok(hog.usage.rss_bytes >= 40 * 1024 * 1024, `rss ${hog.usage.rss_bytes}`);
     assert.ok(hog.usage.open_fds >= 20 + 2 * 3, `fds ${hog.usage.open_fds}`);
     assert.ok(hog.usage.cpu_seconds >= 0.25, `cpu ${hog.usage.cpu_seconds}`);
+    // Reading all of /proc is asked for: a plain status or a readiness probe does not pay it.
+    const plain = JSON.parse((await http(d.socket, 'GET', '/api/programs')).body) as { programs: View[] };
+    assert.equal(plain.programs.find((p) => p.name === 'hog')!.usage, null);
 
     const m = await scrape(d);
     for (const [name, type] of [['pidone_program_cpu_seconds_total', 'COUNTER'], ['pidone_program_resident_memory_bytes', 'GAUGE'], ['pidone_program_open_fds', 'GAUGE']] as const) {

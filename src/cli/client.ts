@@ -141,7 +141,8 @@ type Command = (p: Parsed, host: ClientHost) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   async status(p, host) {
-    const { status, body } = await call<ProgramsResponse & ErrorBody>(p.target, 'GET', '/api/programs');
+    const usage = p.flags.has('--usage') || p.flags.has('--json');
+    const { status, body } = await call<ProgramsResponse & ErrorBody>(p.target, 'GET', usage ? '/api/programs?usage=1' : '/api/programs');
     if (status !== 200) return failed(host, status, body);
     let code = 0;
     const unknown = p.names.filter((n) => !body.programs.some((x) => selects(n, x)));

@@ -55,7 +55,7 @@ export async function handleApi(env: ApiEnv, req: IncomingMessage, res: ServerRe
   const sse = (req.headers.accept ?? '').includes('text/event-stream');
   const wait = q.get('wait') !== '0' && q.get('wait') !== 'false';
   try {
-    if (path === '/programs' && method === 'GET') return sendJson(res, 200, programsResponse(env.ctx));
+    if (path === '/programs' && method === 'GET') return sendJson(res, 200, programsResponse(env.ctx, { usage: q.get('usage') === '1' || q.get('usage') === 'true' }));
     if (path === '/events' && method === 'GET') return env.streams.events(res, env.ctx);
     if (path === '/logs') return method === 'GET' ? logsOf(env, res, q, sse) : sendError(res, 405, 'use GET for logs');
     const m = /^\/programs\/([^/]+)\/(start|stop|restart|signal|logs|clear)$/.exec(path);

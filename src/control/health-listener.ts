@@ -21,7 +21,7 @@ export function serveProbe(res: ServerResponse, path: string, ctx: ControlContex
     return true;
   }
   if (path === '/readyz') {
-    const view = programsResponse(ctx);
+    const view = programsResponse(ctx, { usage: false });
     if (view.ready) {
       sendText(res, 200, 'ready\n');
       return true;

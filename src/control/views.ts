@@ -54,11 +54,15 @@ function programView(p: ProcessInfo, spec: ProgramSpec | undefined, usage: Usage
   };
 }
 
-/** Every process in display order (group, then name), as supervisorctl sorts them. */
-export function programsResponse(ctx: ControlContext): ProgramsResponse {
+/**
+ * Every process in display order (group, then name), as supervisorctl sorts them. `usage`:
+ * read what each process tree uses from /proc (all of /proc: a readiness probe or a plain
+ * status does not ask for it).
+ */
+export function programsResponse(ctx: ControlContext, opts: { readonly usage: boolean }): ProgramsResponse {
   const specs = new Map(ctx.config.current().programs.map((s) => [s.name, s]));
   const infos = ctx.supervisor.snapshot();
-  const usage = usageOf(ctx, infos);
+  const usage = opts.usage ? usageOf(ctx, infos) : new Map<string, Usage>();
   const programs = infos
     .sort(byGroupThenName)
     .map((p) => programView(p, specs.get(p.name), usage.get(p.name)));

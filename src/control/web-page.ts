@@ -115,7 +115,7 @@ function row(p) {
 let pending = null;
 async function refresh() {
   try {
-    const r = await fetch('/api/programs', { cache: 'no-store' });
+    const r = await fetch('/api/programs?usage=1', { cache: 'no-store' });
     const data = await r.json();
     rows.replaceChildren(...data.programs.map(row));
     const s = document.getElementById('summary');

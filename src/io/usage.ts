@@ -24,21 +24,29 @@ interface Proc {
 export function readUsage(mains: ReadonlyMap<string, number>, units: { readonly pageSize: number; readonly clkTck: number }, proc = '/proc'): Map<string, Usage> {
   const out = new Map<string, Usage>();
   if ([...mains.values()].every((pid) => pid <= 0)) return out;
-  const all: Proc[] = [];
+  const byPid = new Map<number, Proc>();
   const children = new Map<number, Proc[]>();
+  const groups = new Map<number, Proc[]>();
+  const push = (m: Map<number, Proc[]>, key: number, p: Proc) => {
+    const list = m.get(key);
+    if (list === undefined) m.set(key, [p]);
+    else list.push(p);
+  };
   for (const name of list(proc)) {
     if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
     const p = readStat(proc, name);
     if (p === null) continue;
-    all.push(p);
-    const c = children.get(p.ppid);
-    if (c === undefined) children.set(p.ppid, [p]);
-    else c.push(p);
+    byPid.set(p.pid, p);
+    push(children, p.ppid, p);
+    push(groups, p.pgrp, p);
   }
+  // Indexed by parent and by group: 1,000 programs cost one pass over /proc, not 1,000.
   for (const [name, main] of mains) {
     if (main <= 0) continue;
     const tree = new Map<number, Proc>();
-    for (const p of all) if (p.pgrp === main || p.pid === main) tree.set(p.pid, p);
+    const head = byPid.get(main);
+    if (head !== undefined) tree.set(main, head);
+    for (const p of groups.get(main) ?? []) tree.set(p.pid, p);
     const queue = [...tree.values()];
     for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
       for (const c of children.get(p.pid) ?? []) {
