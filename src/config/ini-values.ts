@@ -1,4 +1,4 @@
-// supervisord's value types (supervisor/datatypes.py), with its error wording. Each converter
+// supervisord's value types, with its error wording. Each converter
 // throws PyValueError like the Python one raises ValueError; HINTS says what would be right.
 import { pyExpanduser } from './ini-pypath.ts';
 import { pyInt, pyOctal, pyRepr, pyStrip, PyValueError } from './ini-py.ts';

@@ -1,4 +1,4 @@
-// Process states, with supervisord's names and numeric codes (states.py), because the XML-RPC
+// Process states, with supervisord's names and numeric codes, because the XML-RPC
 // interface, `supervisorctl status` and scripts that grep for RUNNING all use them as is.
 
 /** The state of one supervised process (supervisord's ProcessStates). */

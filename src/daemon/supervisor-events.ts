@@ -1,4 +1,4 @@
-// supervisord's events (supervisor/events.py) as pidone produces them: the payload of each
+// supervisord's events as pidone produces them: the payload of each
 // type, word for word, from the core's events and the other happenings pidone sees.
 import type { SupervisorEvent } from '../core/events.ts';
 import type { SupervisordEvent } from '../io/event-types.ts';
