@@ -48,7 +48,7 @@ test('a spawn that runs out of descriptors halfway (after its pipes) leaks none 
 
 test('1,000 failing spawns and 100 reloads adding and removing programs with log files: the fd count returns to the first', {
   timeout: 90_000,
-}, async () => {
+}, async (t) => {
   const base = 'settings: { control: { socket: SOCKET } }\nprograms:\n  keep: { command: [sleep, "1000"] }\n';
   d = await startDaemon(base);
   const dir = d.dir;
@@ -100,5 +100,6 @@ test('1,000 failing spawns and 100 reloads adding and removing programs with log
   }
   await until(async () => (await states(d!.socket)).size === 1, 10_000, 'only keep left');
   const last = await settledFdCount(pid);
+  t.diagnostic(`descriptors: ${first} at first, ${last} after ${failedSpawns()} failed spawns and 100 reloads`);
   assert.equal(last, first, `pidone holds ${last} descriptors, ${first} at first: ${fdSummary(pid)}`);
 });

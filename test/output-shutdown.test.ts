@@ -164,7 +164,7 @@ test('SIGTERM while 50 programs write into a slow stdout: every line they wrote 
   }
 });
 
-test('a stdout that is never read: pidone still exits within shutdown + the final flush deadline, and says what was lost', { timeout: 60_000 }, async () => {
+test('a stdout that is never read: pidone still exits within shutdown + the final flush deadline, and says what was lost', { timeout: 60_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pidone-stuck-'));
   const progs = Array.from({ length: 10 }, (_, i) => `  w${i}: { command: ${JSON.stringify([process.execPath, join(ROOT, 'bench', 'output-writer.mjs'), `w${i}`, '100000', '100', 'line'])}, stop_timeout: 2s }`);
   const yaml = join(dir, 'pidone.yaml');
@@ -177,6 +177,7 @@ test('a stdout that is never read: pidone still exits within shutdown + the fina
   process.kill(pid, 'SIGTERM');
   const exit = await run.exited;
   const took = Date.now() - t0;
+  t.diagnostic(`exited ${took} ms after SIGTERM with a stdout never read (shutdown_timeout 3 s)`);
   // shutdown_timeout 3 s + the kill grace + FINAL_FLUSH_MS 2 s, with room for a loaded machine.
   assert.ok(took < 3000 + 5000 + 2000 + 5000, `exited ${took} ms after SIGTERM`);
   assert.notEqual(exit.code, null);
