@@ -241,7 +241,8 @@ programs:
 ${w}`);
   const run = runPidone(['-c', file], { env: ENV });
   await run.line((l) => /^w +\| w up$/.test(l), 10_000);
-  assert.ok(existsSync(log));
+  // The two programs start side by side: w's first line says nothing about the other's file.
+  await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('long'), 10_000, 'the long-named program\'s line in its log file');
   const pid = await run.hostPid();
   const fdsOn = (path: string) => readdirSync(`/proc/${pid}/fd`).filter((fd) => {
     try {
