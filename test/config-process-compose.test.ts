@@ -224,13 +224,40 @@ test('disabled, is_disabled, PC_DISABLED_PROCESSES and the processes process-com
   b: { command: x, disabled: true, is_disabled: "false" }
   c: { command: x }
   d: { command: x, is_foreground: true }
-  e: { command: x, schedule: { interval: 10m } }
 `, { env: { PC_DISABLED_PROCESSES: 'c' } });
-  assert.deepEqual(l.model.programs.map((p) => [p.name, p.autostart]), [['a', false], ['b', true], ['c', false], ['d', false], ['e', false]]);
+  assert.deepEqual(l.model.programs.map((p) => [p.name, p.autostart]), [['a', false], ['b', true], ['c', false], ['d', false]]);
   assert.deepEqual(messages(l), [
     "pc.yaml:5:20: warning: processes.d.is_foreground: pidone has no TUI to hand the terminal to: the process is not started automatically (pidone start NAME runs it in the background)",
-    'pc.yaml:6:20: warning: processes.e.schedule: pidone does not schedule runs: the process is not started automatically (pidone start NAME runs it)',
   ]);
+});
+
+test("schedule: process-compose's cron (5 fields, timezone), interval, run_on_start and max_concurrent, as a oneshot per run", () => {
+  const l = load(`processes:
+  backup: { command: ./backup.sh, schedule: { cron: "0 2 * * *", timezone: UTC } }
+  cleanup: { command: ./cleanup.sh, schedule: { interval: 30m, run_on_start: true }, availability: { restart: always } }
+  both: { command: x, schedule: { cron: "@hourly", interval: 5s, max_concurrent: 3 } }
+  none: { command: x, schedule: { run_on_start: true } }
+`);
+  const byName = new Map(l.model.programs.map((p) => [p.name, p]));
+  assert.deepEqual(byName.get('backup')!.schedule, { cron: '0 2 * * *', every: null, timezone: 'UTC', overlap: 'skip', catch_up: false });
+  assert.deepEqual(byName.get('cleanup')!.schedule, { cron: null, every: 1800, timezone: null, overlap: 'skip', catch_up: true });
+  assert.deepEqual(byName.get('both')!.schedule, { cron: '@hourly', every: null, timezone: null, overlap: 'skip', catch_up: false });
+  assert.equal(byName.get('none')!.schedule, null);
+  for (const name of ['backup', 'cleanup', 'both']) {
+    const p = byName.get(name)!;
+    assert.deepEqual([p.autostart, p.oneshot, p.autorestart], [true, true, false], name);
+  }
+  assert.deepEqual(byName.get('none')!.autostart, true);
+  assert.deepEqual(messages(l), [
+    'pc.yaml:3:37: warning: processes.cleanup.schedule: a scheduled process is not restarted: the next due time runs it again (availability.restart is not used)',
+    'pc.yaml:4:52: warning: processes.both.schedule.interval: cron and interval are both set: cron is used (as process-compose does)',
+    'pc.yaml:4:66: warning: processes.both.schedule.max_concurrent: pidone runs one copy of a program at a time: a run that comes due while one is going is skipped, as with max_concurrent: 1',
+    'pc.yaml:5:23: warning: processes.none.schedule: neither cron nor interval is set: the process is not scheduled and starts as any other (as in process-compose)',
+  ]);
+  const bad = () => load('processes:\n  a: { command: x, schedule: { cron: "0 0 2 * * *", every: 1m } }\n');
+  assert.throws(bad, (e: unknown) => e instanceof ConfigError
+    && /processes\.a\.schedule\.cron: expected a 5-field cron expression/.test(e.message)
+    && /processes\.a\.schedule: unknown key "every"/.test(e.message));
 });
 
 test('keys pidone cannot honour are warnings saying what it does instead; TUI and own-log settings are accepted', () => {

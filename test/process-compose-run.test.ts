@@ -5,7 +5,7 @@
 // the Debian packages are missing (.ci/run installs them).
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './support/pid1.ts';
@@ -151,4 +151,27 @@ test('upstream-demo.yaml: its shell scripts run unchanged ($i survives, ${code} 
   await run.line((l) => /^api-server\s+\| \d\d:\d\d:\d\d - GET \/api\/v1\/users -  - \d+ms$/.test(l), 20_000);
   await run.line((l) => /^web-app\s+\| Building assets\.\.\./.test(l), 10_000);
   await stop(run);
+});
+
+test("a process-compose schedule runs for real: run_on_start at once, then every interval, each run a oneshot", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pidone-pcrun-'));
+  writeFileSync(join(dir, 'process-compose.yaml'), `processes:
+  tick:
+    command: "echo tick $(date +%s%N)"
+    schedule: { interval: 1s, run_on_start: true }
+  web:
+    command: "sleep 1000"
+`);
+  chmodSync(dir, 0o755);
+  chownSync(dir, NOBODY, NOBODY);
+  chownSync(join(dir, 'process-compose.yaml'), NOBODY, NOBODY);
+  const run = runIsolated(['-c', join(dir, 'process-compose.yaml')], { cwd: dir, env: baseEnv(dir) });
+  const ticks = () => run.stdout.filter((l) => /^tick\s+\| tick \d+$/.test(l));
+  await until(() => ticks().length >= 3, 20_000, 'three scheduled runs of tick');
+  const at = ticks().map((l) => Number(l.split(' ').pop()) / 1e6);
+  // The first run is at start, before the first interval has passed; the runs are apart.
+  assert.ok(at[1]! - at[0]! >= 500, `runs ${at.map((t) => Math.round(t - at[0]!)).join(', ')} ms after the first`);
+  assert.ok(!run.stdout.some((l) => /tick.*(FATAL|BACKOFF)/.test(l)), run.stdout.join('\n'));
+  assert.equal(await stop(run), 0, run.stderr());
+  rmSync(dir, { recursive: true, force: true });
 });

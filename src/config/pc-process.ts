@@ -8,6 +8,7 @@ import { readEnvironment } from './yaml-parts.ts';
 import { PROCESS_KEYS, PROCESS_NOT_HONOURED, UNSUPPORTED, checkPcKeys, notHonoured, unsupported } from './pc-keys.ts';
 import { livenessOf, logLineProbe, pcCheck, readPcProbe, readyOf, type PcProbe } from './pc-probe.ts';
 import { readAvailability, readDepends, readLogFiles, readProcessEnvFile, readShutdown, readVars, replicaLog, resolveIn, type PcDependency } from './pc-parts.ts';
+import { readPcSchedule } from './pc-schedule.ts';
 import { renderTemplate } from './pc-template.ts';
 import { parseBoolean, parseInteger } from './values.ts';
 
@@ -51,7 +52,7 @@ export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess |
   };
   for (const x of fields) {
     const why = PROCESS_NOT_HONOURED[x.key];
-    const on = why && (x.key === 'schedule' || x.key === 'watch' || x.key === 'mcp' || x.key === 'args' || x.key === 'monitor_silence_threshold' || x.key === 'monitor_for' ? plain(ctx, x.node) !== null : bool(x.key));
+    const on = why && (x.key === 'watch' || x.key === 'mcp' || x.key === 'args' || x.key === 'monitor_silence_threshold' || x.key === 'monitor_for' ? plain(ctx, x.node) !== null : bool(x.key));
     if (why && on) notHonoured(ctx, x, why);
     const no = UNSUPPORTED[x.key];
     if (no) unsupported(ctx, x, no);
@@ -102,6 +103,17 @@ export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess |
     d.stopasgroup = !shutdown.parentOnly;
     d.stop_command = shutdown.command;
   }
+  // A scheduled process runs once per due time: a oneshot per run, never restarted.
+  const scheduleField = get('schedule');
+  const schedule = scheduleField && plain(ctx, scheduleField.node) !== null ? readPcSchedule(ctx, scheduleField) : null;
+  if (schedule) {
+    d.schedule = schedule;
+    d.oneshot = true;
+    if (a?.autorestart !== undefined && a.autorestart !== false) {
+      report(ctx, scheduleField!.at, scheduleField!.path, 'a scheduled process is not restarted: the next due time runs it again (availability.restart is not used)', 'warning');
+    }
+    d.autorestart = false;
+  }
   d.daemon = bool('is_daemon');
   if (d.daemon && d.stop_command === null && get('is_daemon')) {
     report(ctx, (get('is_daemon') as Field).at, `${f.path}.is_daemon`, 'a daemon needs shutdown.command to be stopped: pidone has no process to signal once the launcher exited', 'warning');
@@ -126,7 +138,7 @@ export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess |
   if (isDisabledText === 'true') disabled = true;
   if (isDisabledText === 'false') disabled = false;
   if (shared.disabledByEnv.has(f.key)) disabled = true;
-  if (bool('is_foreground') || ['schedule', 'mcp'].some((k) => get(k) && plain(ctx, (get(k) as Field).node) !== null)) disabled = true;
+  if (bool('is_foreground') || ['mcp'].some((k) => get(k) && plain(ctx, (get(k) as Field).node) !== null)) disabled = true;
   d.autostart = !disabled;
 
   const logs = get('log_location') ? readLogFiles(ctx, get('log_location') as Field, get('log_configuration')) : null;
