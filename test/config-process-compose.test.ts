@@ -231,6 +231,42 @@ test('disabled, is_disabled, PC_DISABLED_PROCESSES and the processes process-com
   ]);
 });
 
+test("watch: process-compose's paths with include and exclude rooted at the working_dir, its default excludes, debounce", () => {
+  const l = load(`processes:
+  api:
+    command: ./api
+    working_dir: srv
+    watch:
+      debounce: 1s
+      cascade: true
+      paths:
+        - path: ./src
+          exclude: ["*_test.go", "testdata/**"]
+        - path: /etc/api
+          include: ["*.conf"]
+  raw:
+    command: x
+    watch: { paths: [{ path: . }], disable_default_excludes: true }
+  empty:
+    command: x
+    watch: { paths: [] }
+`);
+  const byName = new Map(l.model.programs.map((p) => [p.name, p]));
+  const api = byName.get('api')!.watch!;
+  const src = join(l.dir, 'srv', 'src');
+  assert.deepEqual(api.paths, [src, '/etc/api/**/*.conf']);
+  assert.equal(api.debounce, 1);
+  assert.equal(api.action, 'restart');
+  assert.deepEqual(api.ignore.slice(0, 2), [`${src}/**/*_test.go`, `${src}/testdata/**`]);
+  assert.ok(api.ignore.includes(`${src}/**/node_modules`) && api.ignore.includes(`${src}/**/*.log`) && api.ignore.includes('/etc/api/**/.git'));
+  assert.deepEqual(byName.get('raw')!.watch, { paths: [l.dir], ignore: [], debounce: 0.3, action: 'restart' });
+  assert.equal(byName.get('empty')!.watch, null);
+  assert.deepEqual(messages(l), [
+    'pc.yaml:7:7: warning: processes.api.watch.cascade: pidone restarts only this process on a change, not its dependents',
+    'pc.yaml:18:5: warning: processes.empty.watch: no paths: the watch watches nothing (as in process-compose)',
+  ]);
+});
+
 test("schedule: process-compose's cron (5 fields, timezone), interval, run_on_start and max_concurrent, as a oneshot per run", () => {
   const l = load(`processes:
   backup: { command: ./backup.sh, schedule: { cron: "0 2 * * *", timezone: UTC } }

@@ -175,3 +175,34 @@ test("a process-compose schedule runs for real: run_on_start at once, then every
   assert.equal(await stop(run), 0, run.stderr());
   rmSync(dir, { recursive: true, force: true });
 });
+
+test("a process-compose watch restarts the process for a change under its path, not for its excludes or the default ones", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pidone-pcrun-'));
+  const src = join(dir, 'src');
+  mkdirSync(join(src, 'node_modules'), { recursive: true });
+  writeFileSync(join(dir, 'process-compose.yaml'), `processes:
+  api:
+    command: "echo started; exec sleep 1000"
+    watch:
+      debounce: 200ms
+      paths:
+        - path: ./src
+          exclude: ["*_test.go"]
+`);
+  chmodSync(dir, 0o755);
+  for (const p of [dir, src, join(src, 'node_modules'), join(dir, 'process-compose.yaml')]) chownSync(p, NOBODY, NOBODY);
+  const run = runIsolated(['-c', join(dir, 'process-compose.yaml')], { cwd: dir, env: baseEnv(dir) });
+  const starts = () => run.stdout.filter((l) => /^api\s+\| started$/.test(l)).length;
+  await until(() => starts() === 1, 10_000, 'api started');
+  // Excluded by the file's pattern and by process-compose's defaults (a log file, node_modules).
+  writeFileSync(join(src, 'handler_test.go'), 'x');
+  writeFileSync(join(src, 'api.log'), 'x');
+  writeFileSync(join(src, 'node_modules', 'dep.js'), 'x');
+  writeFileSync(join(src, 'main.go'), 'x');
+  await until(() => starts() === 2, 10_000, 'api restarted for main.go');
+  const said = run.stdout.filter((l) => /watch: api: /.test(l));
+  assert.equal(said.length, 1, said.join('\n'));
+  assert.match(said[0]!, /watch: api: 1 change \(.*main\.go\): restarting/);
+  assert.equal(await stop(run), 0, run.stderr());
+  rmSync(dir, { recursive: true, force: true });
+});

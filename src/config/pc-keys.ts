@@ -39,7 +39,6 @@ export const PROCESS_NOT_HONOURED: Readonly<Record<string, string>> = {
   disable_ansi_colors: 'pidone prints the output as the program wrote it, colours included',
   monitor_for: 'pidone has no TUI to notify: the setting is ignored',
   monitor_silence_threshold: 'pidone has no TUI to notify: the setting is ignored',
-  watch: 'pidone does not read process-compose\'s watch block: restart the process by hand (pidone restart NAME), or use pidone\'s own watch: key in a pidone YAML',
   mcp: 'pidone is not an MCP server: the process is not started automatically (pidone start NAME runs it)',
   args: 'process-compose builds the arguments from command or entrypoint and ignores this value; so does pidone',
 };

@@ -9,6 +9,7 @@ import { PROCESS_KEYS, PROCESS_NOT_HONOURED, UNSUPPORTED, checkPcKeys, notHonour
 import { livenessOf, logLineProbe, pcCheck, readPcProbe, readyOf, type PcProbe } from './pc-probe.ts';
 import { readAvailability, readDepends, readLogFiles, readProcessEnvFile, readShutdown, readVars, replicaLog, resolveIn, type PcDependency } from './pc-parts.ts';
 import { readPcSchedule } from './pc-schedule.ts';
+import { readPcWatch, rootedWatch } from './pc-watch.ts';
 import { renderTemplate } from './pc-template.ts';
 import { parseBoolean, parseInteger } from './values.ts';
 
@@ -52,7 +53,7 @@ export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess |
   };
   for (const x of fields) {
     const why = PROCESS_NOT_HONOURED[x.key];
-    const on = why && (x.key === 'watch' || x.key === 'mcp' || x.key === 'args' || x.key === 'monitor_silence_threshold' || x.key === 'monitor_for' ? plain(ctx, x.node) !== null : bool(x.key));
+    const on = why && (x.key === 'mcp' || x.key === 'args' || x.key === 'monitor_silence_threshold' || x.key === 'monitor_for' ? plain(ctx, x.node) !== null : bool(x.key));
     if (why && on) notHonoured(ctx, x, why);
     const no = UNSUPPORTED[x.key];
     if (no) unsupported(ctx, x, no);
@@ -114,6 +115,8 @@ export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess |
     }
     d.autorestart = false;
   }
+  const watchField = get('watch');
+  const watch = watchField && plain(ctx, watchField.node) !== null ? readPcWatch(ctx, watchField) : null;
   d.daemon = bool('is_daemon');
   if (d.daemon && d.stop_command === null && get('is_daemon')) {
     report(ctx, (get('is_daemon') as Field).at, `${f.path}.is_daemon`, 'a daemon needs shutdown.command to be stopped: pidone has no process to signal once the launcher exited', 'warning');
@@ -210,6 +213,7 @@ export function readPcProcess(ctx: Ctx, f: Field, shared: PcShared): PcProcess |
         stdout_logfile_backups: logs.backups, stderr_logfile_backups: logs.backups,
       } : {}),
       ready, liveness: live,
+      ...(watch ? { watch: rootedWatch(watch, directory) } : {}),
       source: src,
     });
   }
