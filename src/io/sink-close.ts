@@ -9,7 +9,8 @@
 // Time line of a deadline D: until D - 2s, deliver (backpressure holds, memory stays bounded);
 // then give up on every writer that still has output waiting, read the pipes to their end
 // only to count what is lost, until D - s; the last slice s is for the final line.
-// s = min(100 ms, D / 10).
+// s = min(250 ms, D / 5): the final line is the one line that must get out, and on a loaded
+// machine a tenth of a 500 ms deadline was not always enough for it to reach even a file.
 import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
 import type { Intake } from './intake.ts';
 import { FINAL_FLUSH_MS, type CloseOptions, type CloseReport, type EventLevel, type Undelivered } from './log-sink-api.ts';
@@ -38,7 +39,7 @@ export interface SinkInternals {
 export async function closeSink(s: SinkInternals, opts: CloseOptions): Promise<CloseReport> {
   const deadlineMs = Math.max(0, opts.deadlineMs ?? FINAL_FLUSH_MS);
   const end = monoMs() + deadlineMs;
-  const slice = Math.min(100, deadlineMs / 10);
+  const slice = Math.min(250, deadlineMs / 5);
   const late = `not written within the ${deadlineMs} ms final flush deadline`;
 
   let delivered = await settledBy(s.intake.pipesEnded(), end - 2 * slice);
