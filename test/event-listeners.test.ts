@@ -128,11 +128,17 @@ process_name=%(program_name)s_%(process_num)d
   assert.deepEqual(p1.map((e) => e.serial), p1.map((_, i) => i), 'serials from 0, each event to one listener of the pool, none lost');
 });
 
-/** A program that can never start, and a listener that ends the container when it goes FATAL. */
+/**
+ * A program that can never start, and a listener that ends the container when it goes FATAL.
+ * startsecs is far above the program's life: supervisord sees an exit only on its next tick,
+ * and on a loaded machine a tick late is more than the default second, so it took `broken`
+ * for started and restarted it forever.
+ */
 const fatalConf = (listener: string) => `${HEAD}
 [program:broken]
 command=sh -c "exit 1"
 startretries=1
+startsecs=10
 
 [program:web]
 command=sleep 1000
