@@ -73,6 +73,7 @@ test('a supervisor.childutils listener gets the events supervisord sends it, eac
 [program:fail]
 command=sh -c "exit 3"
 startretries=1
+startsecs=10
 autorestart=false
 
 [program:talk]
