@@ -170,10 +170,12 @@ export function runDaemon(file: string, host: DaemonHost): void {
     const timeout = current.settings.shutdown_timeout;
     const left = shutdownAt === null || timeout <= 0 ? Infinity : shutdownAt + timeout * 1000 + KILL_GRACE_MS - Date.now();
     const grace = Math.max(0, Math.min(host.graceMs, left));
+    // The wait for what SIGKILL does not end comes out of the same bound: at the bound, none.
+    const afterKill = Math.max(0, Math.min(1000, left - grace));
     const drained = await drainLeftovers(addon, reaper, host.pid, grace, {
       info: (m) => sink.event('info', m),
       warn: (m) => sink.event('warn', m),
-    }, host.graceMs > 0 && grace === 0);
+    }, host.graceMs > 0 && grace === 0, afterKill);
     // Something had to be SIGKILLed: not everything stopped as expected (the exit-code table's 1).
     if (drained.killed > 0 && code === 0) {
       code = 1;

@@ -29,11 +29,12 @@ export interface Drained {
 }
 
 /**
- * Resolves once nothing is left under selfPid, alive or unreaped (or graceMs + 1 s have
- * passed). graceMs 0 is tini's behaviour: reap what has already exited, signal nobody, resolve;
- * `killNow` (a shutdown whose time is up) SIGKILLs what is left at once instead.
+ * Resolves once nothing is left under selfPid, alive or unreaped (or graceMs + afterKillMs have
+ * passed: what SIGKILL cannot end, a process in uninterruptible sleep, cannot hold the exit
+ * hostage). graceMs 0 is tini's behaviour: reap what has already exited, signal nobody,
+ * resolve; `killNow` (a shutdown whose time is up) SIGKILLs what is left at once instead.
  */
-export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, graceMs: number, log: LeftoverLog, killNow = false): Promise<Drained> {
+export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, graceMs: number, log: LeftoverLog, killNow = false, afterKillMs = 1000): Promise<Drained> {
   // Reap, then look: a process that died after the reap is a zombie in the table, so it still
   // counts as left, and its SIGCHLD (already on its way) brings us back here.
   const look = (): { live: number[]; zombies: number[] } => {
@@ -80,8 +81,7 @@ export function drainLeftovers(addon: Addon, reaper: Reaper, selfPid: number, gr
       if (stubborn.length > 0) log.warn(`killing ${stubborn.length} process(es) that ${killNow ? 'are left when the shutdown\'s time is up' : 'outlived the grace period'}: ${stubborn.join(' ')}`);
       killed = stubborn.length;
       for (const pid of stubborn) trySignal(pid, 'SIGKILL');
-      // Something stuck in uninterruptible sleep cannot hold the exit hostage forever.
-      last = setTimeout(finish, 1000);
+      last = setTimeout(finish, afterKillMs);
     }, killNow ? 0 : graceMs);
     process.on('SIGCHLD', onChild);
     onChild();
