@@ -7,15 +7,6 @@ import type { ProgramSpec } from '../model/spec.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The environment a program starts with, as an object (childEnv's reference form). */
-export function childEnv(spec: ProgramSpec, base: Env, serverUrl: string | null, home: string | null): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
-  env.SUPERVISOR_ENABLED = '1';
-  if (serverUrl) env.SUPERVISOR_SERVER_URL = serverUrl;
-  return Object.assign(env, ownKeys(spec, home));
-}
-
 /** What a program adds to pidone's environment, in the order it is applied. */
 function ownKeys(spec: ProgramSpec, home: string | null): Record<string, string> {
   const own: Record<string, string> = { SUPERVISOR_PROCESS_NAME: spec.name, SUPERVISOR_GROUP_NAME: spec.group };
@@ -35,8 +26,8 @@ export interface ChildEnvironment {
 
 /**
  * pidone's part of every program's environment, read once (pidone does not change its own
- * environment while it runs). `for()` gives what childEnv() gives, as execve strings in the
- * same order: pidone's keys where they are, the program's new keys after them.
+ * environment while it runs). `for()` gives execve strings: pidone's keys where they are, the
+ * program's new keys after them.
  */
 export class EnvTemplate {
   readonly #lines: string[] = [];
