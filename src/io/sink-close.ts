@@ -17,7 +17,7 @@ import { FINAL_FLUSH_MS, type CloseOptions, type CloseReport, type EventLevel, t
 import type { Printer } from './printer.ts';
 import type { Programs } from './programs.ts';
 
-/** A monotonic clock in ms (not monoMs(): node:perf_hooks costs start-up time). */
+/** A monotonic clock in ms (not performance.now(): node:perf_hooks costs start-up time). */
 export function monoMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
