@@ -4,7 +4,7 @@
 // /run/pidone.sock, and for servers that refuse to run as root (postgres, memcached). Clients
 // reach the servers with inNet(), inside the same network namespace.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DIST, childrenOf } from './pid1.ts';
+import { DIST, captureOutput, childrenOf } from './pid1.ts';
 import { exec, type Result } from './daemon.ts';
 
 export interface IsolatedRun {
@@ -60,36 +60,8 @@ export function runIsolated(args: string[], opts: { cwd: string; env: Record<str
     { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   proc.on('exit', () => live.delete(proc));
-  const stdout: string[] = [];
-  let err = '';
-  let carry = '';
-  const waiters = new Set<() => void>();
-  proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (carry + chunk).split('\n');
-    carry = parts.pop()!;
-    stdout.push(...parts);
-    for (const w of waiters) w();
-  });
-  proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const { stdout, stderr, line } = captureOutput(proc, 10_000);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => proc.on('exit', (code, signal) => res({ code, signal })));
-  const line = (match: (l: string) => boolean, ms = 10_000): Promise<string> => new Promise((res, rej) => {
-    let seen = 0;
-    const check = () => {
-      for (; seen < stdout.length; seen++) {
-        if (match(stdout[seen]!)) {
-          waiters.delete(check);
-          clearTimeout(timer);
-          return res(stdout[seen]!);
-        }
-      }
-    };
-    const timer = setTimeout(() => {
-      waiters.delete(check);
-      rej(new Error(`no matching line within ${ms} ms; stdout:\n${stdout.join('\n')}\nstderr:\n${err}`));
-    }, ms);
-    waiters.add(check);
-    check();
-  });
   let init: number | null = null;
   const pid = async (): Promise<number> => {
     for (let i = 0; init === null && i < 400; i++) {
@@ -106,5 +78,5 @@ export function runIsolated(args: string[], opts: { cwd: string; env: Record<str
   void pid().catch(() => {});
   const inNet = async (argv: string[], cmdEnv: Record<string, string> = opts.env, ms = 20_000): Promise<Result> =>
     exec(['nsenter', `--net=/proc/${await pid()}/ns/net`, '--', ...argv], cmdEnv, ms);
-  return { proc, stdout, stderr: () => err, line, exited, pid, inNet };
+  return { proc, stdout, stderr, line, exited, pid, inNet };
 }

@@ -75,16 +75,16 @@ export function killAll(): void {
   live.clear();
 }
 
-/** Starts `node dist/pidone.js ...args` as PID 1 (or directly, with { namespace: false }). */
-export function runPidone(args: string[], opts: { env?: Record<string, string>; namespace?: boolean; dist?: string; cwd?: string; wrap?: string[] } = {}): Run {
-  const node = process.execPath;
-  // `wrap` runs pidone under another command that execs it (capsh dropping a capability).
-  const cmd = opts.namespace === false
-    ? [node, opts.dist ?? DIST, ...args]
-    : ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', ...(opts.wrap ?? []), node, opts.dist ?? DIST, ...args];
-  const proc = spawn(cmd[0]!, cmd.slice(1), { env: opts.env ?? BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd });
-  live.add(proc);
-  proc.on('exit', () => live.delete(proc));
+/** A child's stdout as lines (whole ones; the rest waits for its newline) and its stderr as text. */
+export interface CapturedOutput {
+  readonly stdout: string[];
+  stderr(): string;
+  /** Resolves with the first stdout line matching (seen already or to come), or rejects after ms. */
+  line(match: (line: string) => boolean, ms?: number): Promise<string>;
+}
+
+/** Starts reading proc's stdout and stderr; `line` waits defaultMs unless told otherwise. */
+export function captureOutput(proc: ChildProcess, defaultMs: number): CapturedOutput {
   const stdout: string[] = [];
   let err = '';
   let carry = '';
@@ -96,8 +96,7 @@ export function runPidone(args: string[], opts: { env?: Record<string, string>; 
     for (const w of waiters) w();
   });
   proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<Exit>((res) => proc.on('exit', (code, signal) => res({ code, signal })));
-  const line = (match: (l: string) => boolean, ms = 5000): Promise<string> =>
+  const line = (match: (l: string) => boolean, ms = defaultMs): Promise<string> =>
     new Promise((res, rej) => {
       let seen = 0;
       const check = () => {
@@ -116,6 +115,21 @@ export function runPidone(args: string[], opts: { env?: Record<string, string>; 
       waiters.add(check);
       check();
     });
+  return { stdout, stderr: () => err, line };
+}
+
+/** Starts `node dist/pidone.js ...args` as PID 1 (or directly, with { namespace: false }). */
+export function runPidone(args: string[], opts: { env?: Record<string, string>; namespace?: boolean; dist?: string; cwd?: string; wrap?: string[] } = {}): Run {
+  const node = process.execPath;
+  // `wrap` runs pidone under another command that execs it (capsh dropping a capability).
+  const cmd = opts.namespace === false
+    ? [node, opts.dist ?? DIST, ...args]
+    : ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', ...(opts.wrap ?? []), node, opts.dist ?? DIST, ...args];
+  const proc = spawn(cmd[0]!, cmd.slice(1), { env: opts.env ?? BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd });
+  live.add(proc);
+  proc.on('exit', () => live.delete(proc));
+  const { stdout, stderr, line } = captureOutput(proc, 5000);
+  const exited = new Promise<Exit>((res) => proc.on('exit', (code, signal) => res({ code, signal })));
   const json = async (match: (o: Record<string, unknown>) => boolean, ms?: number) =>
     JSON.parse(await line((l) => l.startsWith('{') && match(JSON.parse(l)), ms));
   const hostPid = async (): Promise<number> => {
@@ -127,5 +141,5 @@ export function runPidone(args: string[], opts: { env?: Record<string, string>; 
     }
     throw new Error('pidone did not appear under unshare');
   };
-  return { proc, stdout, stderr: () => err, line, json, exited, hostPid };
+  return { proc, stdout, stderr, line, json, exited, hostPid };
 }
