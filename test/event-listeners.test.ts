@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { http, rpc } from './support/control.ts';
 import { exec, until } from './support/daemon.ts';
-import { SUPERVISORD, type Server, startPidone, startSupervisord } from './support/differential.ts';
+import { HEAD, SUPERVISORD, type Server, startPidone, startSupervisord } from './support/differential.ts';
 import { LISTENER } from './support/differential-script.ts';
 import { BASE_ENV, ROOT, killAll } from './support/pid1.ts';
 
@@ -23,22 +23,6 @@ after(async () => {
   for (const stop of stops) await stop();
   killAll();
 });
-
-const HEAD = `[unix_http_server]
-file=%(here)s/supervisor.sock
-
-[supervisord]
-nodaemon=true
-logfile=%(here)s/supervisord.log
-pidfile=%(here)s/supervisord.pid
-childlogdir=%(here)s
-
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-
-[supervisorctl]
-serverurl=unix://%(here)s/supervisor.sock
-`;
 
 /** Both servers on the same config text. */
 async function both(conf: string): Promise<[Server, Server]> {

@@ -12,7 +12,7 @@ import { createLogSink, type ProgramLogConfig } from '../src/io/log-sink.ts';
 import { after, afterEach, test } from 'node:test';
 import { rpc } from './support/control.ts';
 import { startDaemon, until } from './support/daemon.ts';
-import { SUPERVISORD, type Server, startPidone, startSupervisord } from './support/differential.ts';
+import { HEAD, SUPERVISORD, type Server, startPidone, startSupervisord } from './support/differential.ts';
 import { LISTENER } from './support/differential-script.ts';
 import { killAll } from './support/pid1.ts';
 import { fakePipe, tempDir, testSink, tick } from './support/output.ts';
@@ -22,22 +22,6 @@ after(async () => {
   for (const stop of stops) await stop();
 });
 afterEach(killAll);
-
-const HEAD = `[unix_http_server]
-file=%(here)s/supervisor.sock
-
-[supervisord]
-nodaemon=true
-logfile=%(here)s/supervisord.log
-pidfile=%(here)s/supervisord.pid
-childlogdir=%(here)s
-
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-
-[supervisorctl]
-serverurl=unix://%(here)s/supervisor.sock
-`;
 
 /** A program that writes NAME-out on stdout and NAME-err on stderr, then waits. */
 const talker = (name: string, keys: string) => `

@@ -13,6 +13,23 @@ import { BASE_ENV, ROOT, type Run, runPidone } from './pid1.ts';
 export const SUPERVISORD = '/usr/bin/supervisord';
 export const DRIVER = resolve(ROOT, 'test', 'support', 'differential.py');
 
+/** The sections every side-by-side config starts with: both servers on a socket in its dir. */
+export const HEAD = `[unix_http_server]
+file=%(here)s/supervisor.sock
+
+[supervisord]
+nodaemon=true
+logfile=%(here)s/supervisord.log
+pidfile=%(here)s/supervisord.pid
+childlogdir=%(here)s
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://%(here)s/supervisor.sock
+`;
+
 export type Step = readonly (string | number | boolean | unknown[] | Record<string, unknown>)[];
 export type Answer = Record<string, unknown>;
 
