@@ -12,6 +12,7 @@
 // it) and onBroken is called once, with what the failed write and the queue held. The process
 // goes on supervising.
 import { fstatSync, writev } from 'node:fs';
+import { DrainGate } from './drain-gate.ts';
 import { openPipeWriter } from './pipe-writer.ts';
 
 /** Buffers per writev call (Linux IOV_MAX is 1024). */
@@ -91,8 +92,7 @@ export interface FdWriterOptions {
 /** Ordered async writer with backpressure over a raw fd. */
 export class FdWriter implements OutWriter {
   private readonly fd: number;
-  private readonly hwm: number;
-  private readonly onDrain: () => void;
+  private readonly gate: DrainGate;
   private readonly onBroken: (err: NodeJS.ErrnoException, lost: Dropped) => void;
   private queue: Buffer[] = [];
   private queued = 0;
@@ -101,16 +101,13 @@ export class FdWriter implements OutWriter {
   private retryTimer: NodeJS.Timeout | null = null;
   private kickScheduled = false;
   private retryMs = RETRY_MIN_MS;
-  private needDrain = false;
   private isBroken = false;
-  private idleWaiters: (() => void)[] = [];
   private inFlightBufs: Buffer[] = [];
   private readonly own = new WeakSet<Buffer>();
 
   constructor(opts: FdWriterOptions) {
     this.fd = opts.fd;
-    this.hwm = opts.highWaterMark ?? 1024 * 1024;
-    this.onDrain = opts.onDrain ?? (() => {});
+    this.gate = new DrainGate(opts.highWaterMark ?? 1024 * 1024, opts.onDrain ?? (() => {}));
     this.onBroken = opts.onBroken ?? (() => {});
   }
 
@@ -141,17 +138,12 @@ export class FdWriter implements OutWriter {
         });
       }
     }
-    if (this.pending >= this.hwm) {
-      this.needDrain = true;
-      return false;
-    }
-    return true;
+    return this.gate.admit(this.pending);
   }
 
   /** Resolves when everything queued so far has been written (or dropped by a broken fd). */
   flush(): Promise<void> {
-    if (this.pending === 0 || this.isBroken) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.gate.idle(this.pending, this.isBroken);
   }
 
   /**
@@ -222,15 +214,7 @@ export class FdWriter implements OutWriter {
 
   /** Fires drain and idle notifications that the current queue size allows. */
   private settle(): void {
-    if (this.needDrain && (this.isBroken || this.pending <= this.hwm / 2)) {
-      this.needDrain = false;
-      this.onDrain();
-    }
-    if ((this.pending === 0 || this.isBroken) && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.gate.settle(this.pending, this.isBroken);
   }
 }
 

@@ -14,6 +14,7 @@ import { constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { OutWriter, OutWriterOptions, Dropped } from './fd-writer.ts';
 import { countDropped } from './fd-writer.ts';
+import { DrainGate } from './drain-gate.ts';
 
 /** A writer for a pipe or FIFO: on a description of its own where /proc allows, else on fd. */
 export function openPipeWriter(opts: OutWriterOptions): PipeWriter {
@@ -27,8 +28,7 @@ export function openPipeWriter(opts: OutWriterOptions): PipeWriter {
 
 export class PipeWriter implements OutWriter {
   private readonly socket: Socket;
-  private readonly hwm: number;
-  private readonly onDrain: () => void;
+  private readonly gate: DrainGate;
   private readonly onBroken: (err: NodeJS.ErrnoException, lost: Dropped) => void;
   /** fd is pidone's own description, closed by abandon(); else it is left open. */
   private readonly owned: boolean;
@@ -39,15 +39,12 @@ export class PipeWriter implements OutWriter {
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private kickScheduled = false;
-  private needDrain = false;
   private isBroken = false;
-  private idleWaiters: (() => void)[] = [];
   private readonly own = new WeakSet<Buffer>();
 
   constructor(fd: number, owned: boolean, opts: OutWriterOptions) {
     this.owned = owned;
-    this.hwm = opts.highWaterMark ?? 1024 * 1024;
-    this.onDrain = opts.onDrain ?? (() => {});
+    this.gate = new DrainGate(opts.highWaterMark ?? 1024 * 1024, opts.onDrain ?? (() => {}));
     this.onBroken = opts.onBroken ?? (() => {});
     this.socket = new Socket({ fd, readable: false, writable: true });
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err));
@@ -77,16 +74,11 @@ export class PipeWriter implements OutWriter {
         });
       }
     }
-    if (this.pending >= this.hwm) {
-      this.needDrain = true;
-      return false;
-    }
-    return true;
+    return this.gate.admit(this.pending);
   }
 
   flush(): Promise<void> {
-    if (this.pending === 0 || this.isBroken) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.gate.idle(this.pending, this.isBroken);
   }
 
   /** Drops what is left; the batch in flight counts from the first byte libuv has not written. */
@@ -142,15 +134,7 @@ export class PipeWriter implements OutWriter {
   }
 
   private settle(): void {
-    if (this.needDrain && (this.isBroken || this.pending <= this.hwm / 2)) {
-      this.needDrain = false;
-      this.onDrain();
-    }
-    if ((this.pending === 0 || this.isBroken) && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.gate.settle(this.pending, this.isBroken);
   }
 }
 
